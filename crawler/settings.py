@@ -1,0 +1,32 @@
+"""Scrapy settings derived from the one hitmon Settings object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.config import Settings
+
+
+def scrapy_settings(settings: Settings) -> dict[str, Any]:
+    crawl = settings.crawl
+    return {
+        "HITMON_SETTINGS": settings,
+        "BOT_NAME": "hitmon",
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrency_per_domain),
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "RETRY_TIMES": crawl.retries,
+        "DOWNLOAD_MAXSIZE": int(crawl.max_response_mb * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": 0,
+        "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "COOKIES_ENABLED": False,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    }

@@ -1,0 +1,46 @@
+"""The ``hitmon`` command line: thin commands over library calls."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hitmon.cli import commands_data, commands_desk, commands_ops
+from hitmon.cli.app import App, fail
+from pipeline.config import load_settings
+from pipeline.errors import InputError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--config", type=click.Path(path_type=Path), help="TOML config file (default: ./hitmon.toml if present)."
+)
+@click.option("--db", help="Database URL (also HITMON_DB); default sqlite:///hitmon.db.")
+@click.version_option(package_name="hitmon")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
+    """hitmon: crawl, flag and review Chinese health-IT news, and export the weekly bulletin.
+
+    \b
+    Example:
+      hitmon db upgrade && hitmon sources load sources.yaml && hitmon crawl
+      hitmon candidates --week 2018-W17
+      hitmon --db postgresql://postgres@127.0.0.1/test candidates
+    """
+    if ctx.resilient_parsing:
+        return
+    try:
+        ctx.obj = App(load_settings(config, db=db))
+    except InputError as exc:
+        fail(str(exc), 2)
+
+
+for module in (commands_ops, commands_data, commands_desk):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    sys.exit(cli.main(prog_name="hitmon", standalone_mode=True))

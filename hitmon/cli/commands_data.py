@@ -1,0 +1,142 @@
+"""Commands over single pages and texts: extract, score, explain."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from hitmon.cli.app import App, pass_app, user_errors
+from models.schema import Article
+from pipeline.errors import DropArticle, HitmonError, InputError
+from pipeline.extract import extract_article
+from pipeline.record import ArticleRecord
+from pipeline.relevance import explain_article, load_relevance, score_fields
+
+
+@click.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--url", help="The URL the page was fetched from (relative links and URL dates use it).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="jsonl", show_default=True
+)
+@pass_app
+@user_errors
+def extract(app: App, files: tuple[Path, ...], url: str | None, fmt: str) -> None:
+    """Extract title, date, media, author and text from saved article pages.
+
+    A page that is no article (empty, binary, a challenge) gives empty fields and a "reason".
+
+    \b
+    Example:
+      hitmon extract page.html --url http://www.example.gov.cn/art/2018/4/23/art_1_2.html
+    """
+    results = [_extracted(path, url, app.settings.timezone) for path in files]
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for result in results:
+            click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        for result in results:
+            click.echo(_as_text(result))
+
+
+def _extracted(path: Path, url: str | None, timezone: str) -> dict[str, Any]:
+    record = ArticleRecord(
+        url=url or path.resolve().as_uri(), source="", fetched_at=datetime.now(UTC), html=path.read_bytes()
+    )
+    result: dict[str, Any] = {"file": str(path), "url": record.url}
+    try:
+        record = extract_article(record)
+    except DropArticle as exc:
+        empty = dict.fromkeys(("title", "published_at", "media", "author", "text", "canonical_url"), None)
+        return {**result, **empty, "reason": f"{exc.reason}: {exc}"}
+    published = (
+        record.published_at.astimezone(ZoneInfo(timezone)).isoformat() if record.published_at else None
+    )
+    return {
+        **result,
+        "title": record.title,
+        "published_at": published,
+        "media": record.media,
+        "author": record.author,
+        "text": record.text,
+        "canonical_url": record.canonical_url,
+    }
+
+
+def _as_text(result: dict[str, Any]) -> str:
+    head = [
+        f"{name}: {result[name] or ''}"
+        for name in ("file", "url", "title", "published_at", "media", "author")
+    ]
+    if result.get("reason"):
+        head.append(f"reason: {result['reason']}")
+    return "\n".join([*head, "", result["text"] or "", "─" * 40])
+
+
+@click.command()
+@click.argument("file", required=False, type=click.File(encoding="utf-8"))
+@pass_app
+@user_errors
+def score(app: App, file: IO[str] | None) -> None:
+    """Relevance of JSONL lines {title, text, media} (stdin if no file), echoed with flagged, score, matched.
+
+    \b
+    Example:
+      echo '{"title": "互联网医院上线", "text": "电子病历……", "media": "某报"}' | hitmon score
+    """
+    model = load_relevance(app.settings.relevance)
+    stream = file or sys.stdin
+    name = getattr(stream, "name", "stdin")
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("expected a JSON object")
+        except ValueError as exc:
+            raise InputError(name, f"not a JSON object: {exc}", line=number) from None
+        title, text, media = (str(item.get(key) or "") for key in ("title", "text", "media"))
+        click.echo(json.dumps({**item, **score_fields(title, text, media, model)}, ensure_ascii=False))
+
+
+@click.command()
+@click.argument("article_id", type=int)
+@pass_app
+@user_errors
+def explain(app: App, article_id: int) -> None:
+    """Why an article scored as it did: each matched term, where, and its contribution.
+
+    \b
+    Example:
+      hitmon explain 12
+    """
+    model = load_relevance(app.settings.relevance)
+    with app.session() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise HitmonError(f"no article with id {article_id}")
+        record = ArticleRecord(
+            url=article.url,
+            source="",
+            fetched_at=article.fetched_at,
+            title=article.title,
+            text=article.text,
+            media=article.media,
+        )
+    click.echo(f"{article_id}: {record.title}")
+    for line in explain_article(record, model).render():
+        click.echo(line)
+
+
+COMMANDS = [extract, score, explain]

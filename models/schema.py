@@ -1,0 +1,243 @@
+"""The database schema: SQLAlchemy 2.x typed declarative models.
+
+Migrations in ``models/migrations`` create exactly this schema; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from models.types import UTCDateTime, utcnow
+
+# Named constraints keep migrations identical on SQLite (batch mode) and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+URL_LENGTH = 2000
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Source(Base):
+    """A site, feed or sitemap to crawl, as loaded from the sources file."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # listing | feed | sitemap
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))
+    media: Mapped[str | None] = mapped_column(String(200))
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # link_pattern, max_pages, obey_robots ...
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    health: Mapped[str] = mapped_column(String(20), default="new")  # new | ok | blocked | failing | stale
+    health_reason: Mapped[str | None] = mapped_column(Text)
+    health_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Story(Base):
+    """A reprint cluster: the copies of one story across sites, with the copy that leads."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", use_alter=True, ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="story", foreign_keys="Article.story_id")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), index=True)  # the URL fetched
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    media: Mapped[str | None] = mapped_column(String(200))
+    author: Mapped[str | None] = mapped_column(String(200))
+    fetched_at: Mapped[datetime]
+    html_gz: Mapped[bytes | None] = mapped_column(LargeBinary)  # raw response, gzip: re-extract later
+    http_encoding: Mapped[str | None] = mapped_column(String(40))
+    fingerprint: Mapped[str | None] = mapped_column(Text)  # MinHash signature, hex
+
+    source: Mapped[Source | None] = relationship()
+    story: Mapped[Story | None] = relationship(back_populates="articles", foreign_keys=[story_id])
+    relevance: Mapped[Relevance | None] = relationship(back_populates="article", cascade="all, delete-orphan")
+    review: Mapped[Review | None] = relationship(back_populates="article", cascade="all, delete-orphan")
+
+
+class Relevance(Base):
+    """The relevance result of one article: its score, whether it is flagged, and what matched."""
+
+    __tablename__ = "relevance"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    matched: Mapped[list[str]] = mapped_column(default=list)
+    scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="relevance")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="editor")  # editor | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Review(Base):
+    """The editor's decision on an article, and the edits that override the crawled fields."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending", index=True
+    )  # pending|accepted|rejected
+    title: Mapped[str | None] = mapped_column(Text)
+    media: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)  # 主要内容; the full text when empty
+    position: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="review")
+    events: Mapped[list[ReviewEvent]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewEvent.id"
+    )
+
+
+class ReviewEvent(Base):
+    """Every change to a review, with who made it and when."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # accept | reject | reset | edit | order
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="events")
+
+
+class Issue(Base):
+    """An exported bulletin: its number, ISO week, date and period."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    week: Mapped[str] = mapped_column(String(10), index=True)  # ISO week, 2018-W17
+    issued_on: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    exported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    exported_by: Mapped[str | None] = mapped_column(String(100))
+
+    items: Mapped[list[IssueItem]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueItem.position"
+    )
+
+
+class IssueItem(Base):
+    """One item of an exported issue, as printed (a snapshot: later edits do not change history)."""
+
+    __tablename__ = "issue_items"
+    __table_args__ = (UniqueConstraint("issue_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    media: Mapped[str] = mapped_column(String(200))
+    link: Mapped[str] = mapped_column(String(URL_LENGTH))
+    published_on: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text)
+
+    issue: Mapped[Issue] = relationship(back_populates="items")
+
+
+class CrawlRun(Base):
+    """One crawl: when, how it ended, and its totals."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | failed
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")  # manual | schedule | demo
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    sources: Mapped[list[CrawlSourceStats]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="CrawlSourceStats.id"
+    )
+
+
+class CrawlSourceStats(Base):
+    """What one crawl did for one source: pages, new articles, errors, and why it stopped if it did."""
+
+    __tablename__ = "crawl_source_stats"
+    __table_args__ = (UniqueConstraint("run_id", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    new_articles: Mapped[int] = mapped_column(Integer, default=0)
+    updated_articles: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    run: Mapped[CrawlRun] = relationship(back_populates="sources")
+    source: Mapped[Source] = relationship()

@@ -1,0 +1,162 @@
+"""The one typed configuration object, loaded at the entry points and passed down.
+
+Precedence, lowest first: defaults < ``hitmon.toml`` < ``HITMON_*`` environment < command-line flags.
+Nested settings take ``HITMON_SECTION__KEY`` in the environment (``HITMON_CRAWL__CONCURRENCY=4``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from pipeline.errors import InputError
+
+DEFAULT_CONFIG_FILE = Path("hitmon.toml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CrawlSettings(_Section):
+    user_agent: str = "hitmon/0.1 (+health-IT media monitoring)"
+    obey_robots: bool = True  # a source may override with ``obey_robots: false``
+    concurrency: int = Field(16, ge=1, le=256)
+    concurrency_per_domain: int = Field(4, ge=1, le=64)
+    download_delay: float = Field(0.0, ge=0)  # seconds between requests to one domain
+    autothrottle: bool = True
+    timeout: float = Field(30.0, gt=0)  # seconds per request
+    retries: int = Field(2, ge=0, le=10)
+    max_response_mb: float = Field(10.0, gt=0)  # larger responses are dropped and recorded
+    max_pages: int = Field(5, ge=1)  # listing pagination depth unless a source sets its own
+    extract_workers: int = Field(0, ge=0)  # processes for extraction; 0 = one per core
+    store_batch: int = Field(50, ge=1)  # articles committed together
+
+
+class RelevanceSettings(_Section):
+    threshold: float = Field(3.0, ge=0)  # score at or above which an article is flagged
+    title_weight: float = Field(3.0, ge=0)  # a match in the title counts this many times a body match
+    lexicon: Path | None = (
+        None  # extra lexicon file (term<TAB>weight<TAB>category), added to the built-in one
+    )
+    rules: Path | None = None  # the editor's rules file
+
+
+class BulletinSettings(_Section):
+    """Every fixed phrase of the bulletin (see docs/configuration.md for where each one appears)."""
+
+    title: str = "全国卫生信息化舆情监测周报"
+    organisation: str = "卫生健康委信息中心"
+    scope: str = "监测范围包括全国主流媒体及政府网站等。"
+    intro_heading: str = "本期导语："
+    intro: str = "本期周报共收集 {count} 篇卫生信息化相关信息，时间从{start}到{end}，{scope}"
+    toc_heading: str = "一、信息目录"
+    content_heading: str = "二、具体内容"
+    label_title: str = "标题："
+    label_media: str = "媒体："
+    label_link: str = "链接："
+    label_body: str = "主要内容："
+    publish_weekday: int = Field(5, ge=1, le=7)  # ISO weekday of the issue date (5 = Friday)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HITMON_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    db: str = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
+    timezone: str = "Asia/Shanghai"  # where weeks and dates are read and shown
+    sources_file: Path | None = None  # loaded by ``hitmon sources load`` when no file is given
+    output_dir: Path = Path("output")
+    crawl: CrawlSettings = CrawlSettings()
+    relevance: RelevanceSettings = RelevanceSettings()
+    bulletin: BulletinSettings = BulletinSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls)  # the file named by the subclass load_settings makes
+        return init_settings, env_settings, toml
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from a TOML file (``hitmon.toml`` if present), the environment and flags.
+
+    ``overrides`` are the command-line flags; ``None`` values mean "not given".
+    Raises InputError naming the file, line and field of the first bad value.
+    """
+    path = config_file or (DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None)
+    if config_file is not None and not config_file.is_file():
+        raise InputError(config_file, "no such config file")
+    text = _read_toml(path) if path else ""
+    file_bound = type(
+        "FileSettings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": path}}
+    )
+    flags = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings.model_validate(file_bound(**flags).model_dump())
+    except ValidationError as exc:
+        raise _input_error(exc, path, text) from None
+
+
+def _read_toml(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise InputError(path, f"not valid TOML: {exc}", line=line) from None
+    return text
+
+
+def _line_from_message(message: str) -> int | None:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def _input_error(exc: ValidationError, path: Path | None, text: str) -> InputError:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"])
+    env_name = "HITMON_" + "__".join(str(part) for part in error["loc"]).upper()
+    if env_name in os.environ:
+        return InputError(f"environment {env_name}", error["msg"], field=field)
+    line = _toml_line(text, [str(part) for part in error["loc"]])
+    return InputError(path or "command line", error["msg"], line=line, field=field)
+
+
+def _toml_line(text: str, loc: list[str]) -> int | None:
+    """The line of ``loc`` (e.g. ["crawl", "concurrency"]) in TOML text, by section and key."""
+    *sections, key = loc or [""]
+    wanted = ".".join(sections)
+    current = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.fullmatch(r"\[([^\[\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            if current == ".".join(loc):
+                return number
+            continue
+        name = line.split("=", 1)[0].strip().strip('"')
+        if "=" in line and current == wanted and name == key:
+            return number
+        if "=" in line and not current and name == ".".join(loc):
+            return number
+    return None

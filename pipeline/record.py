@@ -1,0 +1,42 @@
+"""The one record that flows through the stages: spider -> extract -> relevance -> dedupe -> store.
+
+Each stage returns ``dataclasses.replace(record, ...)``; nothing mutates a record in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    # Set by the crawler (or by whoever hands a saved page to the stages).
+    url: str
+    source: str
+    fetched_at: datetime  # aware, UTC
+    html: bytes = b""  # the raw response body, undecoded
+    http_encoding: str | None = None  # charset from the Content-Type header, if any
+    source_media: str | None = None  # the source's configured 媒体, the fallback for ``media``
+    feed_entry: dict[str, str] = field(default_factory=dict)  # title/author/content from a feed item
+    # Set by extraction.
+    canonical_url: str | None = None
+    title: str = ""
+    text: str = ""
+    published_at: datetime | None = None  # aware, UTC
+    media: str | None = None
+    author: str | None = None
+    # Set by relevance.
+    score: float = 0.0
+    flagged: bool = False
+    matched: tuple[str, ...] = ()
+    # Set by dedupe.
+    fingerprint: str | None = None
+
+    @property
+    def link(self) -> str:
+        """The link printed in the bulletin: the canonical URL when the page declares one."""
+        return self.canonical_url or self.url
+
+    def evolve(self, **changes: object) -> ArticleRecord:
+        return replace(self, **changes)
