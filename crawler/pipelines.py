@@ -1,4 +1,6 @@
-"""Scrapy item pipeline: a thin adapter that runs the pipeline stages on each page and stores in batches."""
+"""Scrapy item pipeline: a thin adapter that runs the pipeline stages on each page and stores in batches.
+
+The stages run in a process pool (crawler.workers), so the reactor thread only fetches and stores."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.spiders import SourcesSpider
+from crawler.workers import PageProcessor
 from models.db import make_engine, session_factory, session_scope
 from models.schema import Source
 from pipeline.config import Settings
 from pipeline.errors import ChallengePage, DropArticle
 from pipeline.record import ArticleRecord
-from pipeline.stages import load_stages, process_page
 from pipeline.store import save_articles
 
 
@@ -37,13 +39,13 @@ class StorePipeline:
         self.sessions = session_factory(self.engine)
         with session_scope(self.sessions) as session:
             self.source_ids = {source.name: source.id for source in session.query(Source)}
-        self.stages = load_stages(self.settings)
+        self.processor = PageProcessor(self.settings)
 
-    def process_item(self, item: Any) -> ArticleRecord:
+    async def process_item(self, item: Any) -> ArticleRecord:
         tally = self.spider.tally[item.source]
         options = self.spider.sources[item.source].options
         try:
-            record = process_page(item, self.stages, max_age_days=options.get("max_age_days"))
+            record = await self.processor.process(item, options.get("max_age_days"))
         except DropArticle as exc:
             tally.dropped[exc.reason] += 1
             if isinstance(exc, ChallengePage):
@@ -55,6 +57,7 @@ class StorePipeline:
         return record
 
     def close_spider(self) -> None:
+        self.processor.close()
         self.flush()
         self.engine.dispose()
 

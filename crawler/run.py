@@ -47,7 +47,7 @@ def run_crawl(
         session.add(run)
     tally, status, error = CrawlTally(), "failed", None
     try:
-        process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+        process = CrawlerProcess(scrapy_settings(settings))
         process.crawl(
             SourcesSpider,
             sources=sources,

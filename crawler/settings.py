@@ -27,6 +27,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
+        "LOG_INSTALL_ROOT_HANDLER": False,
         "COOKIES_ENABLED": False,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }

@@ -33,11 +33,11 @@ def group_reprints(session: Session, since: datetime) -> int:
     pool += [a for a in fresh if a.id not in pool_ids]
     index = ReprintIndex()
     for article in pool:
-        index.add(article.id, article.title, article.text)
+        index.add(article.id, article.title, article.text, article.fingerprint)
     by_id = {a.id: a for a in pool}
     joined = 0
     for article in fresh:
-        copies = [by_id[key] for key in index.find(article.title, article.text) if key != article.id]
+        copies = [by_id[key] for key in index.find(article.title, article.text, article.fingerprint) if key != article.id]
         if copies:
             _join(session, article, copies)
             joined += 1

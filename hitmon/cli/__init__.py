@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hitmon.cli import commands_data, commands_desk, commands_ops
+from hitmon.cli import commands_data, commands_desk, commands_ops, commands_schedule, commands_web
 from hitmon.cli.app import App, fail
 from pipeline.config import load_settings
 from pipeline.errors import InputError
@@ -37,7 +37,7 @@ def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
         fail(str(exc), 2)
 
 
-for module in (commands_ops, commands_data, commands_desk):
+for module in (commands_ops, commands_data, commands_desk, commands_schedule, commands_web):
     for command in module.COMMANDS:
         cli.add_command(command)
 

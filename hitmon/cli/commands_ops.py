@@ -19,7 +19,12 @@ from pipeline.store import save_sources
 
 @click.group()
 def db() -> None:
-    """Create or migrate the database schema."""
+    """Create or migrate the database schema.
+
+    \b
+    Example:
+      hitmon --db postgresql://postgres@127.0.0.1/hitmon db upgrade
+    """
 
 
 @db.command("upgrade")
@@ -38,7 +43,12 @@ def db_upgrade(app: App) -> None:
 
 @click.group()
 def sources() -> None:
-    """Load and list the sources to crawl."""
+    """Load and list the sources to crawl.
+
+    \b
+    Example:
+      hitmon sources load sources.yaml && hitmon sources list
+    """
 
 
 @sources.command("load")

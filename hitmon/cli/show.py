@@ -73,5 +73,8 @@ def candidates_table(candidates: list[Candidate], timezone: str, title: str) -> 
 
 
 def console(stderr: bool = False) -> Console:
-    """Crawled text may hold [brackets]: never read it as rich markup."""
-    return Console(stderr=stderr, markup=False, highlight=False)
+    """Crawled text may hold [brackets]: never read it as rich markup. Piped output is not cut to 80 columns."""
+    console = Console(stderr=stderr, markup=False, highlight=False)
+    if not console.is_terminal:
+        console.width = 200
+    return console

@@ -1,0 +1,3 @@
+"""Commands of the schedule (its helper fills this in)."""
+
+COMMANDS: list = []

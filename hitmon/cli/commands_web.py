@@ -1,0 +1,3 @@
+"""Commands of the web (its helper fills this in)."""
+
+COMMANDS: list = []
