@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.settings import scrapy_settings
-from crawler.spiders import CrawlSource, SourcesSpider
+from crawler.spiders import CrawlSource, SourcesSpider, SpiderPlan, Validators
 from crawler.tally import CrawlTally
 from models.db import make_engine, require_current_schema, session_factory, session_scope
-from models.schema import CrawlRun, CrawlSourceStats, Source
+from models.schema import CrawlRun, CrawlSourceStats, PageValidator, Source
 from models.types import utcnow
 from pipeline.config import Settings
 from pipeline.errors import HitmonError
@@ -41,27 +41,29 @@ def run_crawl(
     require_current_schema(engine)
     sessions = session_factory(engine)
     with session_scope(sessions) as session:
+        _abandon_unfinished_runs(session)
         sources = _sources(session, source_names)
-        known_urls = stored_urls(session)
+        plan = SpiderPlan(
+            sources=sources,
+            tally=CrawlTally(),
+            known_urls=stored_urls(session),
+            validators=_validators(session),
+            max_pages=settings.crawl.max_pages,
+            obey_robots=settings.crawl.obey_robots,
+        )
         run = CrawlRun(trigger=trigger, status="running")
         session.add(run)
-    tally, status, error = CrawlTally(), "failed", None
+    status, error = "failed", None
     try:
         process = CrawlerProcess(scrapy_settings(settings))
-        process.crawl(
-            SourcesSpider,
-            sources=sources,
-            tally=tally,
-            known_urls=known_urls,
-            max_pages=settings.crawl.max_pages,
-        )
+        process.crawl(SourcesSpider, plan=plan)
         process.start()
         status = "finished"
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        summary = _finish(sessions, run.id, tally, status, error)
+        summary = _finish(sessions, run.id, plan, status, error)
     with session_scope(sessions) as session:
         summary.stories = group_reprints(session, since=summary.started_at)
     engine.dispose()
@@ -81,10 +83,39 @@ def _sources(session: Session, names: list[str] | None) -> list[CrawlSource]:
     return [CrawlSource(r.name, r.kind, r.url, r.media, dict(r.options or {})) for r in rows]
 
 
+def _abandon_unfinished_runs(session: Session) -> None:
+    """A crawl killed outright (SIGKILL, power loss) leaves its run "running".
+
+    The articles it committed stay; its run is marked abandoned."""
+    for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+        run.status, run.error = "abandoned", run.error or "the crawl process ended without finishing its run"
+
+
+def _validators(session: Session) -> dict[str, Validators]:
+    return {
+        row.url: Validators(row.etag, row.last_modified) for row in session.scalars(select(PageValidator))
+    }
+
+
+def _save_validators(session: Session, plan: SpiderPlan, sources: dict[str, Source]) -> None:
+    """Kept only from a finished crawl: after a killed one, the next crawl reads every listing again
+    to reach the articles this one did not."""
+    for url, (name, validators) in plan.seen_validators.items():
+        session.merge(
+            PageValidator(
+                url=url,
+                source_id=sources[name].id,
+                etag=validators.etag,
+                last_modified=validators.last_modified,
+            )
+        )
+
+
 def _finish(
-    sessions: sessionmaker[Session], run_id: int, tally: CrawlTally, status: str, error: str | None
+    sessions: sessionmaker[Session], run_id: int, plan: SpiderPlan, status: str, error: str | None
 ) -> CrawlSummary:
     now = utcnow()
+    tally = plan.tally
     with session_scope(sessions) as session:
         run = session.get_one(CrawlRun, run_id)
         run.status, run.finished_at, run.stats, run.error = status, now, tally.totals(), error
@@ -99,6 +130,7 @@ def _finish(
                     updated_articles=counts.updated_articles,
                     dropped=sum(counts.dropped.values()),
                     errors=counts.errors,
+                    not_modified=counts.not_modified,
                     blocked_reason=counts.blocked_reason,
                     last_error=counts.last_error,
                 )
@@ -107,4 +139,6 @@ def _finish(
             source.health_reason = counts.blocked_reason or (
                 counts.last_error if counts.health != "ok" else None
             )
+        if status == "finished":
+            _save_validators(session, plan, ids)
         return CrawlSummary(run_id, status, run.started_at, now, tally)

@@ -1,12 +1,13 @@
-"""The spider: walks listing pages and feeds of every source and yields an ArticleRecord per article page.
+"""The spider: walks the listing pages, feeds and sitemaps of every source and yields an ArticleRecord
+per article page.
 
-What a link is, where the next page is and what a feed holds is decided by ``pipeline.discover``;
-this class only schedules requests and keeps the per-source tally.
+What a link is, where the next page is, what a feed holds and whether a response is a block is decided
+by ``pipeline.discover`` and ``pipeline.blocking``; this class schedules requests and keeps the tally.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.tally import CrawlTally
+from pipeline.blocking import blocked_reason
 from pipeline.discover import article_links, next_page_url, parse_feed, parse_sitemap
 from pipeline.record import ArticleRecord
 
@@ -30,22 +32,38 @@ class CrawlSource:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What a listing page or feed answered last time, for a conditional request (a 304 costs nothing)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        sent = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in sent.items() if value}
+
+
+@dataclass
+class SpiderPlan:
+    sources: list[CrawlSource]
+    tally: CrawlTally
+    known_urls: set[str]  # article URLs already stored: not fetched again
+    validators: dict[str, Validators]  # listing and feed URL -> validators of the last finished crawl
+    max_pages: int
+    obey_robots: bool
+    # Filled during this crawl: url -> (source name, validators).
+    seen_validators: dict[str, tuple[str, Validators]] = field(default_factory=dict)
+
+
 class SourcesSpider(scrapy.Spider):
     name = "hitmon"
 
-    def __init__(
-        self,
-        sources: list[CrawlSource],
-        tally: CrawlTally,
-        known_urls: set[str],
-        max_pages: int,
-        **kwargs: Any,
-    ):
+    def __init__(self, plan: SpiderPlan, **kwargs: Any):
         super().__init__(**kwargs)
-        self.sources = {source.name: source for source in sources}
-        self.tally = tally
-        self.known_urls = known_urls
-        self.default_max_pages = max_pages
+        self.plan = plan
+        self.sources = {source.name: source for source in plan.sources}
+        self.tally = plan.tally
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources.values():
@@ -53,28 +71,29 @@ class SourcesSpider(scrapy.Spider):
             callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap}.get(
                 source.kind, self.parse_listing
             )
-            yield scrapy.Request(
-                source.url, callback=callback, errback=self.on_error, meta={"source": source.name, "page": 1}
-            )
+            yield self._index_request(source, source.url, callback, page=1)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        source = self._source(response)
-        self.tally[source.name].pages += 1
+        source = self._index_response(response)
+        if source is None:
+            return
         if not isinstance(response, TextResponse):
             self.tally[source.name].error(f"listing {response.url} is not a web page")
             return
         for url in article_links(response.text, response.url, source.options.get("link_pattern")):
             yield from self._article_request(source, url)
         page = response.meta["page"]
-        if page < source.options.get("max_pages", self.default_max_pages):
+        if page < source.options.get("max_pages", self.plan.max_pages):
             following = next_page_url(response.text, response.url, page)
             if following:
-                meta = {"source": source.name, "page": page + 1}
-                yield response.follow(following, self.parse_listing, errback=self.on_error, meta=meta)
+                yield self._index_request(
+                    source, response.urljoin(following), self.parse_listing, page=page + 1
+                )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        source = self._source(response)
-        self.tally[source.name].pages += 1
+        source = self._index_response(response)
+        if source is None:
+            return
         try:
             feed = parse_feed(response.body, response.url)
         except ValueError as exc:
@@ -89,17 +108,16 @@ class SourcesSpider(scrapy.Spider):
             yield from self._article_request(source, entry.link, feed_entry)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        source = self._source(response)
-        self.tally[source.name].pages += 1
+        source = self._index_response(response)
+        if source is None:
+            return
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except ValueError as exc:
             self.tally[source.name].error(f"sitemap {response.url}: {exc}")
             return
         for child in sitemap.sitemaps:
-            yield scrapy.Request(
-                child, self.parse_sitemap, errback=self.on_error, meta={"source": source.name}
-            )
+            yield self._index_request(source, child, self.parse_sitemap, page=1)
         for page in sitemap.pages:
             yield from self._article_request(source, page.link, {"title": page.title} if page.title else None)
 
@@ -107,14 +125,6 @@ class SourcesSpider(scrapy.Spider):
         source = self._source(response)
         self.tally[source.name].pages += 1
         yield self._record(source, response.url, response.body, _charset(response), response.meta)
-
-    def _article_request(
-        self, source: CrawlSource, url: str, feed_entry: dict[str, str] | None = None
-    ) -> Iterator[scrapy.Request]:
-        if url in self.known_urls:
-            return
-        meta = {"source": source.name, "feed_entry": feed_entry or {}}
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_article_error, meta=meta)
 
     def on_article_error(self, failure: Failure) -> Iterator[ArticleRecord]:
         """A feed item whose page cannot be fetched is kept from the feed's own content."""
@@ -130,9 +140,57 @@ class SourcesSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             tally.pages += 1
+            reason = blocked_reason(response.status, response.body, _charset(response))
+            if reason:
+                tally.blocked_reason = f"{reason} ({response.url})"
             tally.error(f"HTTP {response.status} at {response.url}")
         else:
             tally.error(f"{failure.type.__name__} at {request.url}: {failure.getErrorMessage()}")
+
+    def _index_request(
+        self, source: CrawlSource, url: str, callback: Callable[[Response], Any], page: int
+    ) -> scrapy.Request:
+        """A listing page, feed or sitemap: asked conditionally, a 304 handled by the callback."""
+        validators = self.plan.validators.get(url, Validators())
+        meta = {**self._meta(source), "page": page, "handle_httpstatus_list": [304]}
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, meta=meta, headers=validators.headers()
+        )
+
+    def _index_response(self, response: Response) -> CrawlSource | None:
+        """Count the page; None when there is nothing to read: not modified since last time, or a block."""
+        source = self._source(response)
+        tally = self.tally[source.name]
+        tally.pages += 1
+        if response.status == 304:
+            tally.not_modified += 1
+            self.plan.seen_validators[response.url] = (source.name, self.plan.validators[response.url])
+            return None
+        reason = blocked_reason(response.status, response.body, _charset(response))
+        if reason:
+            tally.blocked_reason = f"{reason} ({response.url})"
+            return None
+        etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
+        if etag or modified:
+            self.plan.seen_validators[response.url] = (
+                source.name,
+                Validators(
+                    etag.decode("latin-1") if etag else None, modified.decode("latin-1") if modified else None
+                ),
+            )
+        return source
+
+    def _article_request(
+        self, source: CrawlSource, url: str, feed_entry: dict[str, str] | None = None
+    ) -> Iterator[scrapy.Request]:
+        if url in self.plan.known_urls:
+            return
+        meta = {**self._meta(source), "feed_entry": feed_entry or {}}
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_article_error, meta=meta)
+
+    def _meta(self, source: CrawlSource) -> dict[str, Any]:
+        obey = source.options.get("obey_robots", self.plan.obey_robots)
+        return {"source": source.name, "dont_obey_robotstxt": not obey}
 
     def _record(
         self, source: CrawlSource, url: str, body: bytes, charset: str | None, meta: dict[str, Any]

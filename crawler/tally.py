@@ -13,6 +13,7 @@ class SourceTally:
     updated_articles: int = 0
     dropped: Counter[str] = field(default_factory=Counter)  # reason -> count
     errors: int = 0
+    not_modified: int = 0  # listing pages and feeds answered 304
     last_error: str | None = None
     blocked_reason: str | None = None
 
@@ -43,4 +44,5 @@ class CrawlTally:
             "updated_articles": sum(t.updated_articles for t in self.sources.values()),
             "dropped": sum(sum(t.dropped.values()) for t in self.sources.values()),
             "errors": sum(t.errors for t in self.sources.values()),
+            "not_modified": sum(t.not_modified for t in self.sources.values()),
         }

@@ -20,37 +20,10 @@ def local_time(moment: datetime | None, timezone: str) -> str:
 
 
 def summary_table(summary: CrawlSummary) -> Table:
+    from crawler.progress import tally_table  # Scrapy loads only for `hitmon crawl`
+
     seconds = (summary.finished_at - summary.started_at).total_seconds()
-    table = Table(
-        "source",
-        "pages",
-        "new",
-        "updated",
-        "dropped",
-        "errors",
-        "health",
-        "note",
-        title=f"crawl {summary.run_id} {summary.status} in {seconds:.1f} s",
-        title_justify="left",
-    )
-    for name, tally in summary.tally.sources.items():
-        dropped = ", ".join(f"{reason} {count}" for reason, count in tally.dropped.items()) or "0"
-        note = tally.blocked_reason or tally.last_error or ""
-        table.add_row(
-            name,
-            str(tally.pages),
-            str(tally.new_articles),
-            str(tally.updated_articles),
-            dropped,
-            str(tally.errors),
-            tally.health,
-            note[:70],
-        )
-    totals = summary.tally.totals()
-    table.add_section()
-    table.add_row(
-        "total", *(str(totals[k]) for k in ("pages", "new_articles", "updated_articles", "dropped", "errors"))
-    )
+    table = tally_table(summary.tally, f"crawl {summary.run_id} {summary.status} in {seconds:.1f} s")
     if summary.stories:
         table.caption = f"{summary.stories} article(s) joined a reprint story"
     return table
@@ -73,7 +46,9 @@ def candidates_table(candidates: list[Candidate], timezone: str, title: str) -> 
 
 
 def console(stderr: bool = False) -> Console:
-    """Crawled text may hold [brackets]: never read it as rich markup. Piped output is not cut to 80 columns."""
+    """Crawled text may hold [brackets]: never read it as rich markup.
+
+    Piped output is not cut to 80 columns."""
     console = Console(stderr=stderr, markup=False, highlight=False)
     if not console.is_terminal:
         console.width = 200

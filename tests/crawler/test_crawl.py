@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hitmon.samplesite import load_sample_articles, serve_sample_site, sources_yaml
+from hitmon.samplesite import RunningServer, load_sample_articles, serve_sample_site, sources_yaml
 from models.db import make_engine, session_factory, session_scope
 from models.schema import Article, CrawlRun, Source
 
 pytestmark = pytest.mark.slow
+Completed = subprocess.CompletedProcess[str]
 ARTICLE_DIRS = ("/wsjkw/xxgk/gzdt/2018", "/wechat/s/", "/hit/3")
 
 
@@ -26,7 +27,7 @@ def hitmon(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object, subprocess.CompletedProcess[str]]]:
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, RunningServer, Completed]]:
     folder = tmp_path_factory.mktemp("crawl")
     db_url = f"sqlite:///{folder / 'hitmon.db'}"
     with serve_sample_site() as site:
@@ -74,8 +75,9 @@ def test_health_it_items_are_flagged(crawled) -> None:  # type: ignore[no-untype
     db_url, site, _ = crawled
     stored = articles(db_url)
     samples = load_sample_articles()
-    flagged = {a.canonical_url(site.base_url) for a in samples if stored[a.canonical_url(site.base_url)].relevance.flagged}
-    wanted = {a.canonical_url(site.base_url) for a in samples if a.health_it}
+    links = {a.canonical_url(site.base_url): a for a in samples}
+    flagged = {link for link in links if stored[link].relevance.flagged}
+    wanted = {link for link, sample in links.items() if sample.health_it}
     missed, wrong = wanted - flagged, flagged - wanted
     assert not missed, f"health-IT items not flagged: {sorted(missed)}"
     assert len(wrong) <= 1, f"flagged but not health-IT: {sorted(wrong)}"
@@ -89,9 +91,11 @@ def test_reprints_share_a_story(crawled) -> None:  # type: ignore[no-untyped-def
     assert reprints
     for reprint in reprints:
         original = samples[reprint.reprint_of]
-        copy, first = stored[reprint.canonical_url(site.base_url)], stored[original.canonical_url(site.base_url)]
+        copy = stored[reprint.canonical_url(site.base_url)]
+        first = stored[original.canonical_url(site.base_url)]
         assert copy.story_id is not None and copy.story_id == first.story_id, reprint.id
-    others = {a.story_id for a in stored.values() if a.story_id} - {stored[r.canonical_url(site.base_url)].story_id for r in reprints}
+    reprint_stories = {stored[r.canonical_url(site.base_url)].story_id for r in reprints}
+    others = {a.story_id for a in stored.values() if a.story_id} - reprint_stories
     assert not others, "articles that are no reprints were grouped"
 
 
@@ -117,6 +121,11 @@ def test_second_crawl_fetches_only_listings_and_feeds(crawled) -> None:  # type:
     again = site.requests.paths[before:]
     assert again, "the second crawl fetched nothing"
     assert not [path for path in again if path.startswith(ARTICLE_DIRS)], again
+    # Listing pages and feeds are asked conditionally; the unchanged site answers 304 to each of them.
+    answered = site.requests.records()[before:]
+    index_pages = [r for r in answered if r.path != "/robots.txt"]
+    assert index_pages and all(r.status == 304 for r in index_pages), [(r.path, r.status) for r in index_pages]
+    assert all(r.header("If-None-Match") for r in index_pages)
     listed = hitmon(db_url, "runs").stdout
     assert "江南省卫生健康委" in listed
 
@@ -134,5 +143,5 @@ def test_python_m_crawler_runs_one_named_source(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     stored = articles(db_url)
     assert stored and {a.source.name for a in stored.values()} == {"HIT前哨网"}
-    unknown = subprocess.run([*command[:-1], "nope"], capture_output=True, text=True, timeout=120, check=False)
+    unknown = subprocess.run([*command[:-1], "nope"], capture_output=True, text=True, timeout=120)
     assert unknown.returncode == 1 and "no such source: nope" in unknown.stderr

@@ -1,0 +1,41 @@
+"""Crawl components that record or soften failures: retry backoff, and redirect loops made visible."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.dupefilters import RFPDupeFilter
+
+MAX_BACKOFF = 60.0  # seconds
+
+
+class RetryBackoffMiddleware:
+    """Delays the n-th retry of a request by ``backoff * 2**(n-1)`` seconds (at most a minute).
+
+    Runs before the request takes a download slot, so the wait holds up no other request."""
+
+    def __init__(self, backoff: float):
+        self.backoff = backoff
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryBackoffMiddleware:
+        return cls(crawler.settings.getfloat("HITMON_RETRY_BACKOFF"))
+
+    async def process_request(self, request: Request) -> None:
+        retries = request.meta.get("retry_times", 0)
+        if retries and self.backoff:
+            await asyncio.sleep(min(self.backoff * 2 ** (retries - 1), MAX_BACKOFF))
+
+
+class LoopRecordingDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, which also records a redirect that leads back to a URL already asked
+    for (a redirect loop) against its source: silently dropping it would hide a broken page."""
+
+    def log(self, request: Request, spider: Spider) -> None:
+        redirects = request.meta.get("redirect_urls")
+        tally = getattr(spider, "tally", None)
+        if redirects and tally is not None and "source" in request.meta:
+            tally[request.meta["source"]].error(f"redirect loop at {redirects[0]} (back to {request.url})")
+        super().log(request, spider)

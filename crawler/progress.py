@@ -1,0 +1,66 @@
+"""What a crawl shows a person: a per-source table, refreshed live on stderr when it is a terminal."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
+
+from crawler.tally import CrawlTally
+
+REFRESH_SECONDS = 0.5
+COLUMNS = ("source", "pages", "new", "updated", "304", "dropped", "errors", "health", "note")
+
+
+def tally_table(tally: CrawlTally, title: str = "") -> Table:
+    table = Table(*COLUMNS, title=title or None, title_justify="left")
+    for name, counts in tally.sources.items():
+        dropped = ", ".join(f"{reason} {n}" for reason, n in counts.dropped.items()) or "0"
+        note = counts.blocked_reason or counts.last_error or ""
+        numbers = (counts.pages, counts.new_articles, counts.updated_articles, counts.not_modified)
+        table.add_row(name, *map(str, numbers), dropped, str(counts.errors), counts.health, note[:70])
+    totals = tally.totals()
+    table.add_section()
+    keys = ("pages", "new_articles", "updated_articles", "not_modified", "dropped", "errors")
+    table.add_row("total", *(str(totals[key]) for key in keys))
+    return table
+
+
+class LiveProgress:
+    """Scrapy extension: the tally table redrawn every half second while the spider runs."""
+
+    def __init__(self) -> None:
+        self.console = Console(stderr=True, markup=False, highlight=False)
+        self.live: Live | None = None
+        self.loop: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LiveProgress:
+        if not sys.stderr.isatty() or not crawler.settings.getbool("HITMON_PROGRESS", True):
+            raise NotConfigured("progress is drawn on a terminal only")
+        extension = cls()
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.live = Live(console=self.console, transient=True, auto_refresh=False)
+        self.live.start()
+        self.loop = LoopingCall(self.draw, spider)
+        self.loop.start(REFRESH_SECONDS)
+
+    def draw(self, spider: Spider) -> None:
+        if self.live is not None:
+            self.live.update(tally_table(spider.tally, "crawling…"), refresh=True)
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if self.live is not None:
+            self.live.stop()
