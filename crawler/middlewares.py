@@ -1,4 +1,4 @@
-"""Crawl components that record or soften failures: retry backoff, and redirect loops made visible."""
+"""Crawl components: retry backoff, redirect loops made visible, robots.txt applied to every request."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import asyncio
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 MAX_BACKOFF = 60.0  # seconds
 
@@ -39,3 +43,16 @@ class LoopRecordingDupeFilter(RFPDupeFilter):
         if redirects and tally is not None and "source" in request.meta:
             tally[request.meta["source"]].error(f"redirect loop at {redirects[0]} (back to {request.url})")
         super().log(request, spider)
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every request that waited for the file seeing its rules.
+
+    Scrapy (since scrapy/scrapy#6802) awaits one shared Deferred per site; the first waiter consumes its
+    result and the others get None, which means "allow all": requests made while robots.txt was loading
+    went out unchecked. Reading the parser that is stored once loaded fixes that."""
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        parser = await super().robot_parser(request)
+        stored = self._parsers.get(urlparse_cached(request).netloc)
+        return parser if stored is None or isinstance(stored, Deferred) else stored

@@ -43,7 +43,7 @@ class LiveProgress:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LiveProgress:
         if not sys.stderr.isatty() or not crawler.settings.getbool("HITMON_PROGRESS", True):
-            raise NotConfigured("progress is drawn on a terminal only")
+            raise NotConfigured  # no message: Scrapy would print it on every piped crawl
         extension = cls()
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

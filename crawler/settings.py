@@ -25,7 +25,11 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "RETRY_TIMES": crawl.retries,
         "HITMON_RETRY_BACKOFF": crawl.retry_backoff,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RetryBackoffMiddleware": 560},
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
+            "crawler.middlewares.RetryBackoffMiddleware": 560,
+        },
         "DUPEFILTER_CLASS": "crawler.middlewares.LoopRecordingDupeFilter",
         "DOWNLOAD_MAXSIZE": int(crawl.max_response_mb * 1024 * 1024),
         "DOWNLOAD_WARNSIZE": 0,

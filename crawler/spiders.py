@@ -104,6 +104,7 @@ class SourcesSpider(scrapy.Spider):
                 "title": entry.title,
                 "author": entry.author or feed.title,
                 "content": entry.content,
+                "published": entry.published.isoformat() if entry.published else "",
             }
             yield from self._article_request(source, entry.link, feed_entry)
 

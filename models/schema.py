@@ -236,8 +236,49 @@ class CrawlSourceStats(Base):
     updated_articles: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)  # listing pages and feeds answered 304
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[CrawlRun] = relationship(back_populates="sources")
     source: Mapped[Source] = relationship()
+
+
+class PageValidator(Base):
+    """The ETag and Last-Modified a listing page or feed sent in the last finished crawl: the next crawl
+    asks conditionally, and an unchanged page costs a 304."""
+
+    __tablename__ = "page_validators"
+
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CrawlLock(Base):
+    """Who is crawling: the lock on SQLite (heartbeat, stale takeover); on PostgreSQL, next to the advisory
+    lock, only the holder's name and time (see pipeline.crawl_lock)."""
+
+    __tablename__ = "crawl_locks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "crawl"
+    owner: Mapped[str] = mapped_column(String(200))  # user@host pid N (trigger)
+    token: Mapped[str] = mapped_column(String(64))  # tells two holders with the same owner apart
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobRun(Base):
+    """One run of a scheduler job (crawl, digest, maintenance): a restart finds what it missed here."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40), index=True)
+    trigger: Mapped[str] = mapped_column(String(20), default="schedule")  # schedule | once
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running|finished|failed|skipped
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -10,9 +10,9 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -38,6 +38,7 @@ class CrawlSettings(_Section):
     autothrottle: bool = True
     timeout: float = Field(30.0, gt=0)  # seconds per request
     retries: int = Field(2, ge=0, le=10)
+    retry_backoff: float = Field(1.0, ge=0)  # seconds before the first retry, doubling for each next one
     max_response_mb: float = Field(10.0, gt=0)  # larger responses are dropped and recorded
     max_pages: int = Field(5, ge=1)  # listing pagination depth unless a source sets its own
     extract_workers: int = Field(0, ge=0)  # processes for extraction; 0 = one per core
@@ -45,7 +46,7 @@ class CrawlSettings(_Section):
 
 
 class RelevanceSettings(_Section):
-    threshold: float = Field(3.0, ge=0)  # score at or above which an article is flagged
+    threshold: float = Field(2.5, ge=0)  # score at or above which an article is flagged (recall first)
     title_weight: float = Field(3.0, ge=0)  # a match in the title counts this many times a body match
     lexicon: Path | None = (
         None  # extra lexicon file (term<TAB>weight<TAB>category), added to the built-in one
@@ -70,6 +71,77 @@ class BulletinSettings(_Section):
     publish_weekday: int = Field(5, ge=1, le=7)  # ISO weekday of the issue date (5 = Friday)
 
 
+class WebSettings(_Section):
+    """The editor's web app (``hitmon serve``); see docs/webapp.md for the security measures."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    # Signs the session cookie. Unset: generated once and kept in ``secret_file`` (mode 0600).
+    secret_key: SecretStr | None = Field(None, min_length=32)
+    secret_file: Path = Path("hitmon-web.secret")
+    session_max_age: int = Field(8 * 3600, ge=60)  # seconds a sign-in lasts
+    secure_cookies: bool = False  # send the session cookie over HTTPS only (set behind a TLS proxy)
+    login_attempts_per_user: int = Field(5, ge=1)  # failed sign-ins per username within the window
+    login_attempts_per_address: int = Field(20, ge=1)  # failed sign-ins per client address within the window
+    login_window_seconds: int = Field(900, ge=1)
+
+
+class ScheduleSettings(_Section):
+    """The nightly service (``hitmon schedule``): crontab lines in ``timezone``; "" disables a job."""
+
+    timezone: str | None = None  # default: the top-level timezone
+    crawl: str = "0 2 * * *"  # the nightly crawl
+    digest: str = "0 8 * * fri"  # the week's top candidates, as an alert (weekday names, not numbers)
+    maintenance: str = "30 4 * * sun"  # SQLite VACUUM + ANALYZE; PostgreSQL ANALYZE
+    misfire_grace: float = Field(12 * 3600, ge=0)  # seconds late a missed run still runs (machine was off)
+    crawl_command: list[str] = []  # default: this Python's ``-m crawler``; flags are appended
+    crawl_timeout: float = Field(4 * 3600, gt=0)  # seconds before a crawl is stopped and recorded as failed
+    kill_grace: float = Field(30, ge=0)  # seconds between SIGTERM and SIGKILL when stopping a crawl
+    stale_lock: float = Field(900, gt=0)  # seconds without heartbeat before an SQLite lock is taken over
+    expect_new_within_days: int | None = Field(7, ge=1)  # a source bringing nothing newer is marked stale
+    digest_size: int = Field(10, ge=1)  # candidates listed in the digest
+    review_url: str | None = None  # linked from the digest (the review web app)
+
+
+AlertEvent = Literal["crawl_failed", "source_broken", "source_recovered", "candidates_ready"]
+
+
+class AlertChannel(_Section):
+    """Where alerts go: a group-robot webhook, a generic JSON webhook, or e-mail through ``[alerts.smtp]``."""
+
+    kind: Literal["wecom", "dingtalk", "feishu", "webhook", "email"]
+    url: SecretStr | None = None  # the robot's webhook URL (its token is a secret)
+    secret: SecretStr | None = None  # DingTalk / Feishu signing secret; generic webhook: HMAC header key
+    format: Literal["markdown", "text"] = "markdown"  # Feishu: markdown sends a ``post``
+    to: list[str] = []  # e-mail recipients (default: ``alerts.smtp.to``)
+    events: list[AlertEvent] = []  # which alerts this channel gets; [] = all
+
+    @model_validator(mode="after")
+    def _webhooks_need_a_url(self) -> AlertChannel:
+        if self.kind != "email" and self.url is None:
+            raise ValueError(f"a {self.kind} channel needs a url")
+        return self
+
+
+class SmtpSettings(_Section):
+    host: str | None = None
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    user: str | None = None
+    password: SecretStr | None = None
+    sender: str = "hitmon@localhost"
+    to: list[str] = []
+    timeout: float = Field(30, gt=0)
+
+
+class AlertSettings(_Section):
+    channels: list[AlertChannel] = []
+    smtp: SmtpSettings = SmtpSettings()
+    retries: int = Field(3, ge=0, le=10)  # further attempts after a failed delivery
+    backoff: float = Field(2.0, ge=0)  # seconds before the first retry, doubling each time
+    timeout: float = Field(10, gt=0)  # seconds per webhook request
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HITMON_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -82,6 +154,9 @@ class Settings(BaseSettings):
     crawl: CrawlSettings = CrawlSettings()
     relevance: RelevanceSettings = RelevanceSettings()
     bulletin: BulletinSettings = BulletinSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    alerts: AlertSettings = AlertSettings()
+    web: WebSettings = WebSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -37,7 +37,8 @@ def group_reprints(session: Session, since: datetime) -> int:
     by_id = {a.id: a for a in pool}
     joined = 0
     for article in fresh:
-        copies = [by_id[key] for key in index.find(article.title, article.text, article.fingerprint) if key != article.id]
+        found = index.find(article.title, article.text, article.fingerprint)
+        copies = [by_id[key] for key in found if key != article.id]
         if copies:
             _join(session, article, copies)
             joined += 1

@@ -1,1 +1,1 @@
-"""scheduler."""
+"""The nightly service: APScheduler jobs (crawl, digest, maintenance), each crawl in a subprocess."""

@@ -14,7 +14,9 @@ ROLES = ("editor", "admin")
 MIN_PASSWORD = 10
 # Verified when the username is unknown, so that a wrong name takes as long as a wrong password.
 _HASHER = PasswordHasher()
-_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$4LTPGtRD3UvhswWSCvCYLQ$JeglfRkBIW0JGqZUmARbcegQ4tY8o23jv3nbnAVpOHM"
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$4LTPGtRD3UvhswWSCvCYLQ$JeglfRkBIW0JGqZUmARbcegQ4tY8o23jv3nbnAVpOHM"
+)
 
 
 def hash_password(password: str) -> str:

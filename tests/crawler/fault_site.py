@@ -37,7 +37,15 @@ FAULTS = {
     "huge": "/a/20180423/2005.html",
     "loop": "/a/20180423/2006.html",
     "verify": "/a/20180423/2007.html",
+    "deleted": "/a/20180423/2008.html",
 }
+DELETED_PAGE = (
+    "<html><head><meta charset='utf-8'><title>微信公众平台</title></head><body>"
+    "<div class='weui-msg'><p>该内容已被发布者删除</p></div></body></html>"
+)
+FEED_ONLY_TITLE = "原文打不开时，用订阅源里的全文"
+FEED_ONLY_TEXT = "订阅源提供了全文：省卫健委推进互联网医院与电子病历系统建设，患者可在线复诊。" * 4
+SITEMAP_PAGES = ("/news/20180425/3001.html", "/news/20180426/3002.html")
 VERIFY_PAGE = (
     "<html><head><meta charset='utf-8'><title>微信公众平台</title></head><body>"
     "<div class='weui-msg'><p>环境异常</p><p>当前环境异常，完成验证后即可继续访问。</p>"
@@ -61,6 +69,32 @@ class FaultSite:
             return self.hits.get(path, 0)
 
 
+def _feed(base_url: str) -> str:
+    items = [
+        (FEED_ONLY_TITLE, f"{base_url}/gone/20180423/5001.html", f"<p>{FEED_ONLY_TEXT}</p>"),
+        ("订阅源里的正常文章", f"{base_url}/a/20180424/1002.html", "<p>摘要</p>"),
+    ]
+    entries = "".join(
+        f"<item><title>{title}</title><link>{link}</link><description><![CDATA[{content}]]></description>"
+        "<pubDate>Mon, 23 Apr 2018 10:00:00 +0800</pubDate></item>"
+        for title, link, content in items
+    )
+    channel = f"<channel><title>故障订阅号</title>{entries}</channel>"
+    return f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'>{channel}</rss>"
+
+
+def _sitemap(base_url: str) -> str:
+    urls = "".join(
+        f"<url><loc>{base_url}{path}</loc><news:news><news:publication_date>2018-04-25T08:00:00+08:00"
+        "</news:publication_date></news:news></url>"
+        for path in SITEMAP_PAGES
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>'
+    )
+
+
 def _listing() -> str:
     links = [*GOOD, *FAULTS.values()]
     return (
@@ -81,7 +115,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.site.hits[path] = self.site.hits.get(path, 0) + 1
         trap = re.fullmatch(r"/trap/page/(\d+)/", path)
         if path == "/robots.txt":
-            self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+        elif path in ("/private/listing/", "/private/closed/"):
+            links = "<a href='/private/a/20180423/4001.html'>内部文章</a>"
+            self._send(200, f"<html><body>{links}</body></html>".encode(), "text/html; charset=utf-8")
+        elif path == "/private/a/20180423/4001.html":
+            self._send(200, article("robots.txt 之外的文章", 23).encode(), "text/html; charset=utf-8")
+        elif path == "/feed.xml":
+            self._send(200, _feed(self.site.base_url).encode(), "application/rss+xml; charset=utf-8")
+        elif path == "/sitemap.xml":
+            self._send(200, _sitemap(self.site.base_url).encode(), "application/xml")
+        elif path in SITEMAP_PAGES:
+            self._send(
+                200, article(f"站点地图里的文章{path[-9:-5]}", 25).encode(), "text/html; charset=utf-8"
+            )
+        elif path.startswith("/forbidden/"):
+            self._send(403, b"<html><body>403 Forbidden</body></html>", "text/html")
+        elif path.startswith("/accepted/"):
+            self._send(202, CHALLENGE_PAGE.encode(), "text/html")
         elif path == "/listing/":
             self._send(200, _listing().encode(), "text/html; charset=utf-8")
         elif path in GOOD:
@@ -124,6 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Location", FAULTS["loop"] + "?again")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif path == FAULTS["deleted"]:
+            self._send(200, DELETED_PAGE.encode(), "text/html; charset=utf-8")
         elif path == FAULTS["verify"]:
             self._send(200, VERIFY_PAGE.encode(), "text/html; charset=utf-8")
         else:
@@ -182,4 +235,25 @@ def fault_sources(base_url: str) -> str:
 - name: 反爬挑战站
   kind: listing
   url: {base_url}/challenge/
+- name: 拒绝访问站
+  kind: listing
+  url: {base_url}/forbidden/
+- name: 二〇二挑战站
+  kind: listing
+  url: {base_url}/accepted/
+- name: 故障订阅号
+  kind: feed
+  url: {base_url}/feed.xml
+- name: 站点地图源
+  kind: sitemap
+  url: {base_url}/sitemap.xml
+- name: 不守robots的源
+  kind: listing
+  url: {base_url}/private/listing/
+  link_pattern: '/private/a/'
+  obey_robots: false
+- name: 守robots的源
+  kind: listing
+  url: {base_url}/private/closed/
+  link_pattern: '/private/a/'
 """

@@ -124,7 +124,9 @@ def test_second_crawl_fetches_only_listings_and_feeds(crawled) -> None:  # type:
     # Listing pages and feeds are asked conditionally; the unchanged site answers 304 to each of them.
     answered = site.requests.records()[before:]
     index_pages = [r for r in answered if r.path != "/robots.txt"]
-    assert index_pages and all(r.status == 304 for r in index_pages), [(r.path, r.status) for r in index_pages]
+    assert index_pages and all(r.status == 304 for r in index_pages), [
+        (r.path, r.status) for r in index_pages
+    ]
     assert all(r.header("If-None-Match") for r in index_pages)
     listed = hitmon(db_url, "runs").stdout
     assert "江南省卫生健康委" in listed

@@ -58,5 +58,6 @@ def test_demo_markdown_lists_the_weeks_health_it_items(demo) -> None:  # type: i
         title = title.replace("\\", "")
         assert title in week, title
         assert week[title].health_it, f"accepted a non-health-IT item: {title}"
+        assert media == week[title].media, title
     assert len(re.findall(r"^媒体：.+ 2018-4-\d+$", text, flags=re.MULTILINE)) == 5
     assert len(re.findall(r"^链接：<https?://", text, flags=re.MULTILINE)) == 5

@@ -1,0 +1,110 @@
+"""The editor's web app: ``create_app(settings)`` builds one instance, with no state outside it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from hitmon.web import (
+    routes_article,
+    routes_auth,
+    routes_export,
+    routes_overview,
+    routes_sources,
+    routes_week,
+)
+from hitmon.web.auth import SignInRequired
+from hitmon.web.context import WebContext
+from hitmon.web.csrf import csrf_token
+from hitmon.web.headers import SecurityHeaders
+from hitmon.web.secret import session_secret
+from hitmon.web.throttle import LoginThrottle
+from models.db import make_engine, require_current_schema, session_factory
+from pipeline.config import Settings
+from pipeline.export.links import is_web_link
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "hitmon_session"
+MAX_FORM_BYTES = 2_000_000  # the largest form is an edited 主要内容
+
+
+def create_app(settings: Settings) -> Starlette:
+    engine = make_engine(settings.db)
+    require_current_schema(engine)
+    web = WebContext(
+        settings=settings,
+        sessions=session_factory(engine),
+        templates=_templates(settings.timezone),
+        throttle=LoginThrottle.from_settings(settings.web),
+    )
+    routes = [
+        *routes_auth.ROUTES,
+        *routes_week.ROUTES,
+        *routes_article.ROUTES,
+        *routes_export.ROUTES,
+        *routes_overview.ROUTES,
+        *routes_sources.ROUTES,
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware,
+            secret_key=session_secret(settings.web),
+            session_cookie=SESSION_COOKIE,
+            max_age=settings.web.session_max_age,
+            same_site="lax",
+            https_only=settings.web.secure_cookies,
+        ),
+        Middleware(SignInRequired),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _error_page},
+        max_body_size=MAX_FORM_BYTES,
+    )
+    app.state.web = web
+    return app
+
+
+def _templates(timezone: str) -> Jinja2Templates:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every template, whatever its name: crawled text is untrusted
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["web_link"] = is_web_link  # only http(s) crawled URLs become links
+    environment.filters["local"] = lambda moment, fmt="%Y-%m-%d %H:%M": _local(moment, timezone, fmt)
+    return Jinja2Templates(env=environment, context_processors=[_page_context])
+
+
+def _local(moment: datetime | None, timezone: str, fmt: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt) if moment else "—"
+
+
+def _page_context(request: Request) -> dict[str, object]:
+    return {"csrf_token": csrf_token(request), "user": getattr(request.state, "user", None)}
+
+
+async def _error_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    templates: Jinja2Templates = request.app.state.web.templates
+    if "session" not in request.scope:  # failed before the session middleware ran
+        return Response(exc.detail, status_code=exc.status_code, media_type="text/plain; charset=utf-8")
+    context = {"status": exc.status_code, "detail": exc.detail, "messages": []}
+    return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)

@@ -1,0 +1,91 @@
+"""Preview the bulletin as it will print, and export it (which records the issue)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hitmon.web import desk
+from hitmon.web.context import signed_in, web_context
+from hitmon.web.csrf import checked_form
+from hitmon.web.pages import flash, render, week_of
+from pipeline.errors import HitmonError
+from pipeline.export import FORMATS, render_html
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+# The bulletin page carries its own inline CSS and no script; it may only be framed by this site.
+BULLETIN_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+async def preview_page(request: Request) -> Response:
+    web = web_context(request)
+    week = week_of(request, request.query_params.get("week"))
+    planned = await web.run(desk.planned_issue, web.settings, week)
+    return render(request, "preview.html", {"week": week, "bulletin": planned.bulletin, "formats": FORMATS})
+
+
+async def bulletin_page(request: Request) -> Response:
+    web = web_context(request)
+    week = week_of(request, request.query_params.get("week"))
+    planned = await web.run(desk.planned_issue, web.settings, week)
+    html = render_html(planned.bulletin, web.settings.bulletin)
+    return Response(
+        html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": BULLETIN_CSP}
+    )
+
+
+async def export(request: Request) -> Response:
+    form = await checked_form(request)
+    web = web_context(request)
+    week = week_of(request, form.get("week"))
+    fmt = str(form.get("format", "docx"))
+    if fmt not in FORMATS:
+        raise HTTPException(400, f"未知格式 {fmt}")
+    number, issued = _optional_number(form.get("number")), _optional_date(form.get("issued"))
+    actor = signed_in(request).username
+    try:
+        planned, body = await web.run(desk.export_issue, web.settings, week, number, issued, fmt, actor)
+    except HitmonError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/preview?week={week}", status_code=303)
+    if not planned.bulletin.items:
+        flash(request, f"{week} 还没有采用的条目：请先在本周列表中采用", "error")
+        return RedirectResponse(f"/preview?week={week}", status_code=303)
+    filename = f"weekly-{planned.bulletin.number}.{fmt}"
+    disposition = f'attachment; filename="{filename}"'
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})
+
+
+def _optional_number(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise HTTPException(400, "期号须为正整数")
+    return int(text)
+
+
+def _optional_date(value: object) -> date | None:
+    text = str(value or "").strip()
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise HTTPException(400, "日期格式应为 2018-04-27") from None
+
+
+ROUTES = [
+    Route("/preview", preview_page, methods=["GET"]),
+    Route("/preview/bulletin", bulletin_page, methods=["GET"]),
+    Route("/export", export, methods=["POST"]),
+]

@@ -1,0 +1,214 @@
+"""One crawl at a time across processes and hosts, held in the database.
+
+PostgreSQL: a session advisory lock on a connection kept open while the crawl runs; the server frees it
+when that connection ends, however the process dies. The ``crawl_locks`` row only names the holder.
+SQLite: the ``crawl_locks`` row is the lock. A thread refreshes its heartbeat; a row whose heartbeat is
+older than ``stale_after`` seconds belongs to a dead process and is taken over.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from models.schema import CrawlLock
+from models.types import utcnow
+from pipeline.errors import HitmonError
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = "crawl"
+ADVISORY_KEY = 0x6869746D6F6E  # "hitmon": the key of the PostgreSQL advisory lock
+EX_TEMPFAIL = 75  # sysexits: try again later
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    owner: str
+    since: datetime
+    token: str = ""
+
+
+class CrawlAlreadyRunning(HitmonError):
+    """Another process holds the crawl lock. Exit status 75 (try again later)."""
+
+    exit_code = EX_TEMPFAIL
+
+    def __init__(self, holder: LockHolder | None):
+        self.holder = holder
+        if holder is None:
+            super().__init__("a crawl is already running (holder unknown)")
+        else:
+            since = holder.since.strftime("%Y-%m-%d %H:%M:%S UTC")
+            super().__init__(f"a crawl is already running ({holder.owner}, since {since})")
+
+
+def default_owner(role: str = "crawl") -> str:
+    """``role user@host pid N``: enough for an operator to find the holder."""
+    return f"{role} {getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}"
+
+
+@contextmanager
+def crawl_lock(
+    engine: Engine,
+    owner: str,
+    *,
+    wait: float = 0,
+    stale_after: float = 900,
+    poll: float = 1.0,
+    clock: Callable[[], datetime] = utcnow,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[LockHolder]:
+    """Hold the crawl lock for the body of the ``with``; wait up to ``wait`` seconds for it.
+
+    Raises CrawlAlreadyRunning naming the holder when it stays busy."""
+    attempt = _PostgresLock if engine.dialect.name == "postgresql" else _RowLock
+    lock = attempt(engine, owner[:200], stale_after, clock)
+    remaining = wait
+    while not lock.acquire():
+        if remaining <= 0:
+            raise CrawlAlreadyRunning(current_holder(engine))
+        step = min(poll, remaining)
+        sleep(step)
+        remaining -= step
+    try:
+        yield lock.holder
+    finally:
+        lock.release()
+
+
+def current_holder(engine: Engine) -> LockHolder | None:
+    """Who holds (or, on PostgreSQL, last took) the crawl lock, if anyone."""
+    with engine.connect() as connection:
+        row = connection.execute(select(CrawlLock).where(CrawlLock.name == LOCK_NAME)).first()
+    return LockHolder(row.owner, row.acquired_at, row.token) if row else None
+
+
+class _RowLock:
+    """SQLite: the row is the lock; every step is one atomic statement, so no two holders can win."""
+
+    def __init__(self, engine: Engine, owner: str, stale_after: float, clock: Callable[[], datetime]):
+        self.engine, self.stale_after, self.clock = engine, stale_after, clock
+        self.holder = LockHolder(owner, clock(), uuid.uuid4().hex)
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def acquire(self) -> bool:
+        now = self.clock()
+        self.holder = LockHolder(self.holder.owner, now, self.holder.token)
+        if self._insert(now) or self._take_over_stale(now):
+            self._beat = threading.Thread(target=self._heartbeat, name="crawl-lock-heartbeat", daemon=True)
+            self._beat.start()
+            return True
+        return False
+
+    def _insert(self, now: datetime) -> bool:
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(CrawlLock).values(self._row(now)))
+        except IntegrityError:
+            return False
+        return True
+
+    def _take_over_stale(self, now: datetime) -> bool:
+        previous = current_holder(self.engine)
+        cutoff = now - timedelta(seconds=self.stale_after)
+        with self.engine.begin() as connection:
+            taken = connection.execute(
+                update(CrawlLock)
+                .where(CrawlLock.name == LOCK_NAME, CrawlLock.heartbeat_at < cutoff)
+                .values(self._row(now))
+            ).rowcount
+        if taken and previous:
+            log.warning(
+                "took over a stale crawl lock from %s (no heartbeat since before %s)", previous.owner, cutoff
+            )
+        return bool(taken)
+
+    def _row(self, now: datetime) -> dict[str, object]:
+        return _row(self.holder, now)
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(self.stale_after / 3):
+            try:
+                with self.engine.begin() as connection:
+                    statement = self._mine(update(CrawlLock)).values(heartbeat_at=self.clock())
+                    kept = connection.execute(statement).rowcount
+            except Exception as exc:  # a busy database: try again at the next beat
+                log.warning("crawl lock heartbeat failed: %s", exc)
+                continue
+            if not kept:
+                log.error("the crawl lock of %s was taken over by another process", self.holder.owner)
+                return
+
+    def _mine(self, statement):  # type: ignore[no-untyped-def]
+        return statement.where(CrawlLock.name == LOCK_NAME, CrawlLock.token == self.holder.token)
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
+        with self.engine.begin() as connection:
+            if not connection.execute(self._mine(delete(CrawlLock))).rowcount:
+                log.warning(
+                    "the crawl lock of %s had been taken over before it was released", self.holder.owner
+                )
+
+
+class _PostgresLock:
+    """PostgreSQL: an advisory lock on a connection of its own, in autocommit (no idle transaction)."""
+
+    def __init__(self, engine: Engine, owner: str, stale_after: float, clock: Callable[[], datetime]):
+        self.engine, self.clock = engine, clock
+        self.holder = LockHolder(owner, clock(), uuid.uuid4().hex)
+        self._connection: Connection | None = None
+
+    def acquire(self) -> bool:
+        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        if not connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}):
+            connection.close()
+            return False
+        self._connection = connection
+        now = self.clock()
+        self.holder = LockHolder(self.holder.owner, now, self.holder.token)
+        with self.engine.begin() as writer:  # only the advisory holder writes the row: no race
+            writer.execute(delete(CrawlLock).where(CrawlLock.name == LOCK_NAME))
+            writer.execute(insert(CrawlLock).values(_row(self.holder, now)))
+        return True
+
+    def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            with self.engine.begin() as writer:
+                mine = CrawlLock.token == self.holder.token
+                writer.execute(delete(CrawlLock).where(CrawlLock.name == LOCK_NAME, mine))
+            connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+        except Exception:
+            connection.invalidate()  # never return a connection that may still hold the lock to the pool
+            raise
+        finally:
+            connection.close()
+
+
+def _row(holder: LockHolder, now: datetime) -> dict[str, object]:
+    return {
+        "name": LOCK_NAME,
+        "owner": holder.owner,
+        "token": holder.token,
+        "acquired_at": now,
+        "heartbeat_at": now,
+    }

@@ -1,0 +1,185 @@
+"""Reprints: near-duplicate texts (MinHash over character 5-grams, LSH) and equal normalised titles.
+
+Chinese media reprint freely; copies of one story differ by a lead line, an editor's note or a 来源 line,
+so texts are compared as sets of character shingles with whitespace and punctuation removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Hashable, Sequence
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from pipeline.record import ArticleRecord
+
+SHINGLE = 5  # characters per shingle
+NUM_PERM = 128  # MinHash permutations: ~0.04 standard error on a Jaccard estimate
+SEED = 1  # seed and scheme are fixed: fingerprints stored in the database must stay comparable
+SCHEME = "affine32"  # 32-bit hash values: 8 hex digits each
+THRESHOLD = 0.6  # estimated Jaccard similarity from which two texts are one story
+MIN_CHARS = 20  # shorter texts say too little to compare; only their titles count
+MIN_TITLE_CHARS = 6  # shorter normalised titles (通知, 公告) are too common to mean "same story"
+_EMPTY = 2**32 - 1  # every hash value of the MinHash of an empty text
+_NOT_WORD = re.compile(r"[\W_]+")
+_TITLE_NOISE = re.compile(
+    r"^(转载|转发|原创|独家|重磅|快讯|最新)[:：|丨]|^[(（](转载|转|原创)[)）]|【[^】]*】|\[[^\]]*\]"
+)
+_SITE_SUFFIX = re.compile(r"(\s+-\s+|\s*[_|｜]\s*)[^-_|｜]{1,12}$")  # "标题 - 健康界", "标题_HIT专家网"
+_SOURCE_LINE = re.compile(r"(?:来源|稿源|转自|转载自|来自)\s*[:：]?\s*([^\s，。,;；|）)]{2,30})")
+
+
+def _clean(text: str) -> str:
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def shingles(text: str) -> set[bytes]:
+    """Character ``SHINGLE``-grams of the text without whitespace and punctuation."""
+    clean = _clean(text)
+    if len(clean) <= SHINGLE:
+        return {clean.encode()} if clean else set()
+    return {clean[i : i + SHINGLE].encode() for i in range(len(clean) - SHINGLE + 1)}
+
+
+def text_fingerprint(text: str) -> LeanMinHash:
+    # crc32 is stable across processes and twice as fast as the default sha1; the affine32 scheme mixes
+    # its output (murmur finaliser) before permuting, so its linearity does not show.
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
+    minhash.update_batch(list(shingles(text)))
+    return LeanMinHash(minhash)
+
+
+def fingerprint_to_hex(fingerprint: MinHash) -> str:
+    """The form stored in ``ArticleRecord.fingerprint``: the 32-bit hash values as big-endian hex."""
+    return b"".join(int(value).to_bytes(4, "big") for value in fingerprint.hashvalues).hex()
+
+
+def fingerprint_from_hex(value: str) -> LeanMinHash:
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError as exc:
+        raise ValueError(f"not a fingerprint: {exc}") from None
+    hashvalues = [int.from_bytes(raw[i : i + 4], "big") for i in range(0, len(raw) - len(raw) % 4, 4)]
+    if len(raw) != 4 * NUM_PERM:
+        raise ValueError(f"a fingerprint is {8 * NUM_PERM} hex digits, not {len(value)}")
+    return LeanMinHash(seed=SEED, hashvalues=hashvalues, scheme=SCHEME)
+
+
+def fingerprint_record(record: ArticleRecord) -> ArticleRecord:
+    """The dedupe stage: the record with ``fingerprint`` set from its text (None for a text too short)."""
+    if len(_clean(record.text or "")) < MIN_CHARS:
+        return record.evolve(fingerprint=None)
+    return record.evolve(fingerprint=fingerprint_to_hex(text_fingerprint(record.text)))
+
+
+def similarity(a: MinHash, b: MinHash) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets."""
+    return float(a.jaccard(b))
+
+
+def normalise_title(title: str) -> str:
+    """The title without [tags], 【labels】, 转载: prefixes, a site-name suffix, punctuation and spaces."""
+    text = unicodedata.normalize("NFKC", title or "").strip()
+    return _clean(_SITE_SUFFIX.sub("", _TITLE_NOISE.sub("", text)))
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+class ReprintIndex(Generic[Key]):
+    """Stories seen so far: ``find`` returns the keys of copies of a new article, ``add`` records one."""
+
+    def __init__(self, threshold: float = THRESHOLD):
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._fingerprints: dict[Key, LeanMinHash] = {}
+        self._titles: dict[str, list[Key]] = {}
+        self._keys: set[Key] = set()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def add(self, key: Key, title: str, text: str, fingerprint: str | None = None) -> None:
+        """Record an article; ``fingerprint`` (hex, as stored) saves recomputing it."""
+        if key in self._keys:
+            return
+        self._keys.add(key)
+        title_key = normalise_title(title)
+        if len(title_key) >= MIN_TITLE_CHARS:
+            self._titles.setdefault(title_key, []).append(key)
+        minhash = _fingerprint_of(text, fingerprint)
+        if minhash is not None:
+            self._lsh.insert(key, minhash)
+            self._fingerprints[key] = minhash
+
+    def find(self, title: str, text: str, fingerprint: str | None = None) -> list[Key]:
+        """Keys of recorded articles with the same normalised title or a text at least ``threshold`` alike."""
+        title_key = normalise_title(title)
+        found = dict.fromkeys(self._titles.get(title_key, []) if len(title_key) >= MIN_TITLE_CHARS else [])
+        minhash = _fingerprint_of(text, fingerprint)
+        if minhash is not None:
+            for key in self._lsh.query(minhash):
+                if similarity(minhash, self._fingerprints[key]) >= self.threshold:
+                    found[key] = None
+        return list(found)
+
+
+def _fingerprint_of(text: str, fingerprint: str | None) -> LeanMinHash | None:
+    """The MinHash to compare, or None when there is too little text: empty pages must not all match."""
+    if text and len(_clean(text)) < MIN_CHARS:
+        return None
+    if fingerprint:
+        minhash = fingerprint_from_hex(fingerprint)
+        return None if all(value == _EMPTY for value in minhash.hashvalues) else minhash
+    return text_fingerprint(text) if text else None
+
+
+class Copy(Protocol):
+    """What ``choose_leader`` reads of a copy (an ``ArticleRecord`` or a stored row)."""
+
+    @property
+    def media(self) -> str | None: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def text(self) -> str: ...
+
+
+C = TypeVar("C", bound=Copy)
+
+
+def choose_leader(copies: Sequence[C]) -> C:
+    """The copy the others name as their 来源 (most named first), else the earliest published one."""
+    if not copies:
+        raise ValueError("choose_leader needs at least one copy")
+    named = [_times_named(copy, copies) for copy in copies]
+    order = sorted(
+        range(len(copies)),
+        key=lambda i: (-named[i], copies[i].published_at is None, _timestamp(copies[i].published_at), i),
+    )
+    return copies[order[0]]
+
+
+def _times_named(copy: Copy, copies: Sequence[Copy]) -> int:
+    media = (copy.media or "").strip()
+    if len(media) < 2:
+        return 0
+    return sum(1 for other in copies if other is not copy and media in _named_sources(other))
+
+
+def _named_sources(copy: Copy) -> str:
+    """The 来源 names a copy gives near the start or the end of its text."""
+    text = copy.text or ""
+    edges = text[:300] + "\n" + text[-300:]
+    return " ".join(match.group(1) for match in _SOURCE_LINE.finditer(edges))
+
+
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment else 0.0
