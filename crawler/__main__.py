@@ -1,6 +1,8 @@
-"""``python -m crawler [--config FILE] [--db URL] [--source NAME]...``: one crawl in a process of its own.
+"""``python -m crawler [--config FILE] [--db URL] [--source NAME]... [--wait SECONDS]``: one crawl, in a
+process of its own (a Twisted reactor cannot restart within one process). ``hitmon crawl`` and the
+scheduler both run crawls this way.
 
-The scheduler runs crawls this way (a Twisted reactor cannot restart within one process)."""
+Exit status: 0 finished, 1 failed, 2 a bad config, 75 another crawl holds the lock."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.console import terminal
+from crawler.progress import summary_table
 from crawler.run import run_crawl
 from models.db import DatabaseError
 from pipeline.config import load_settings
@@ -20,15 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db")
     parser.add_argument("--source", action="append", dest="sources")
     parser.add_argument("--trigger", default="schedule")
+    parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running crawl's lock")
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config, db=args.db)
-        summary = run_crawl(settings, args.sources, trigger=args.trigger)
+        summary = run_crawl(settings, args.sources, trigger=args.trigger, lock_wait=args.wait)
     except (HitmonError, DatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
-    totals = summary.tally.totals()
-    print(f"crawl {summary.run_id} {summary.status}: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
+    terminal(stderr=True).print(summary_table(summary))
     return 0 if summary.status == "finished" else 1
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 from scrapy import Spider, signals
@@ -12,7 +12,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from crawler.console import terminal
 from crawler.tally import CrawlTally
+
+if TYPE_CHECKING:
+    from crawler.run import CrawlSummary
 
 REFRESH_SECONDS = 0.5
 COLUMNS = ("source", "pages", "new", "updated", "304", "dropped", "errors", "health", "note")
@@ -32,11 +36,20 @@ def tally_table(tally: CrawlTally, title: str = "") -> Table:
     return table
 
 
+def summary_table(summary: CrawlSummary) -> Table:
+    """The one-screen summary at the end of a crawl."""
+    seconds = (summary.finished_at - summary.started_at).total_seconds()
+    table = tally_table(summary.tally, f"crawl {summary.run_id} {summary.status} in {seconds:.1f} s")
+    if summary.stories:
+        table.caption = f"{summary.stories} article(s) joined a reprint story"
+    return table
+
+
 class LiveProgress:
     """Scrapy extension: the tally table redrawn every half second while the spider runs."""
 
     def __init__(self) -> None:
-        self.console = Console(stderr=True, markup=False, highlight=False)
+        self.console = terminal(stderr=True)
         self.live: Live | None = None
         self.loop: LoopingCall | None = None
 

@@ -16,9 +16,9 @@ from models.db import make_engine, require_current_schema, session_factory, sess
 from models.schema import CrawlRun, CrawlSourceStats, PageValidator, Source
 from models.types import utcnow
 from pipeline.config import Settings
+from pipeline.crawl_lock import crawl_lock, default_owner
 from pipeline.errors import HitmonError
 from pipeline.store import stored_urls
-from pipeline.stories import group_reprints
 
 
 @dataclass
@@ -32,14 +32,29 @@ class CrawlSummary:
 
 
 def run_crawl(
-    settings: Settings, source_names: list[str] | None = None, trigger: str = "manual"
+    settings: Settings,
+    source_names: list[str] | None = None,
+    trigger: str = "manual",
+    lock_wait: float = 0.0,
 ) -> CrawlSummary:
-    """Crawl the named sources (all enabled ones when none are named).
+    """Crawl the named sources (all enabled ones when none are named), one crawl at a time.
 
-    Runs a Twisted reactor, which cannot restart: call it once per process."""
+    Waits up to ``lock_wait`` seconds for another crawl on the same database to end, then raises
+    CrawlAlreadyRunning. Runs a Twisted reactor, which cannot restart: call it once per process."""
     engine = make_engine(settings.db)
     require_current_schema(engine)
-    sessions = session_factory(engine)
+    owner = default_owner(f"crawl ({trigger})")
+    try:
+        # The lock comes first: only its holder may mark earlier runs abandoned.
+        with crawl_lock(engine, owner, wait=lock_wait, stale_after=settings.schedule.stale_lock):
+            return _crawl(settings, session_factory(engine), source_names, trigger)
+    finally:
+        engine.dispose()
+
+
+def _crawl(
+    settings: Settings, sessions: sessionmaker[Session], source_names: list[str] | None, trigger: str
+) -> CrawlSummary:
     with session_scope(sessions) as session:
         _abandon_unfinished_runs(session)
         sources = _sources(session, source_names)
@@ -64,9 +79,10 @@ def run_crawl(
         raise
     finally:
         summary = _finish(sessions, run.id, plan, status, error)
+    from pipeline.stories import group_reprints  # datasketch loads after the crawl, when the workers are gone
+
     with session_scope(sessions) as session:
         summary.stories = group_reprints(session, since=summary.started_at)
-    engine.dispose()
     return summary
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -21,6 +21,8 @@ from crawler.tally import CrawlTally
 from pipeline.blocking import blocked_reason
 from pipeline.discover import article_links, next_page_url, parse_feed, parse_sitemap
 from pipeline.record import ArticleRecord
+
+Parsed = TypeVar("Parsed")
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,10 @@ class SourcesSpider(scrapy.Spider):
                 )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        source = self._index_response(response)
-        if source is None:
+        read = self._read_index(response, parse_feed, "feed")
+        if read is None:
             return
-        try:
-            feed = parse_feed(response.body, response.url)
-        except ValueError as exc:
-            self.tally[source.name].error(f"feed {response.url}: {exc}")
-            return
+        source, feed = read
         for entry in feed.entries:
             feed_entry = {
                 "title": entry.title,
@@ -109,14 +107,10 @@ class SourcesSpider(scrapy.Spider):
             yield from self._article_request(source, entry.link, feed_entry)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        source = self._index_response(response)
-        if source is None:
+        read = self._read_index(response, parse_sitemap, "sitemap")
+        if read is None:
             return
-        try:
-            sitemap = parse_sitemap(response.body, response.url)
-        except ValueError as exc:
-            self.tally[source.name].error(f"sitemap {response.url}: {exc}")
-            return
+        source, sitemap = read
         for child in sitemap.sitemaps:
             yield self._index_request(source, child, self.parse_sitemap, page=1)
         for page in sitemap.pages:
@@ -180,6 +174,19 @@ class SourcesSpider(scrapy.Spider):
                 ),
             )
         return source
+
+    def _read_index(
+        self, response: Response, parse: Callable[[bytes, str], Parsed], what: str
+    ) -> tuple[CrawlSource, Parsed] | None:
+        """A feed or sitemap, parsed; None (and an error against the source) when it is none."""
+        source = self._index_response(response)
+        if source is None:
+            return None
+        try:
+            return source, parse(response.body, response.url)
+        except ValueError as exc:
+            self.tally[source.name].error(f"{what} {response.url}: {exc}")
+            return None
 
     def _article_request(
         self, source: CrawlSource, url: str, feed_entry: dict[str, str] | None = None

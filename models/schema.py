@@ -266,6 +266,8 @@ class CrawlLock(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "crawl"
     owner: Mapped[str] = mapped_column(String(200))  # user@host pid N (trigger)
     token: Mapped[str] = mapped_column(String(64))  # tells two holders with the same owner apart
+    host: Mapped[str | None] = mapped_column(String(255))  # with pid: a holder that died here is seen at once
+    pid: Mapped[int | None] = mapped_column(Integer)
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models.schema import Article, Issue, IssueItem, Relevance
+from pipeline.ranking import rank_score, rerank_score
 from pipeline.weeks import IsoWeek, local_midnight_utc
+
+if TYPE_CHECKING:  # scikit-learn loads only where an editor model is trained
+    from pipeline.editor_model import EditorModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +24,8 @@ class Candidate:
     media: str
     published_at: datetime | None
     url: str
-    score: float
+    score: float  # relevance: how clearly health-IT it is
+    rank_score: float  # what the list is ordered by (pipeline.ranking)
     flagged: bool
     matched: tuple[str, ...]
     reprints: int  # how many other copies of the story were stored
@@ -29,7 +35,7 @@ class Candidate:
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None
-        fields = ("id", "title", "media", "url", "score", "matched", "reprints", "status")
+        fields = ("id", "title", "media", "url", "score", "matched", "reprints", "status", "rank_score")
         return {**{name: getattr(self, name) for name in fields}, "published_at": published}
 
 
@@ -46,8 +52,16 @@ def candidate_window(session: Session, week: IsoWeek, timezone: str) -> tuple[da
 
 
 def weekly_candidates(
-    session: Session, week: IsoWeek, timezone: str, *, flagged_only: bool = True
+    session: Session,
+    week: IsoWeek,
+    timezone: str,
+    *,
+    flagged_only: bool = True,
+    editor: EditorModel | None = None,
+    editor_weight: float = 0.0,
 ) -> list[Candidate]:
+    """The week's stories, ranked; with an ``editor`` model (pipeline.editor_model) its leaning moves each
+    candidate by up to ``editor_weight / 2``."""
     start, end = candidate_window(session, week, timezone)
     exported_elsewhere = (
         select(IssueItem.article_id)
@@ -69,6 +83,8 @@ def weekly_candidates(
     for article in articles:
         by_story.setdefault(article.story_id or ("article", article.id), []).append(article)
     candidates = [_candidate(group, copies) for group in by_story.values()]
+    if editor is not None:
+        candidates = [_reranked(c, by_story, editor, editor_weight) for c in candidates]
     candidates.sort(key=_rank)
     return candidates
 
@@ -89,20 +105,31 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
     relevance = lead.relevance
     review = next((a.review for a in group if a.review and a.review.status != "pending"), lead.review)
     best = max(group, key=lambda a: a.relevance.score if a.relevance else 0.0)
+    score = best.relevance.score if best.relevance else 0.0
+    reprints = copies.get(lead.story_id, 1) - 1 if lead.story_id else 0
     return Candidate(
         id=review.article_id if review else lead.id,
         title=(review.title if review and review.title else lead.title),
         media=(review.media if review and review.media else _media(lead)),
         published_at=lead.published_at,
         url=lead.canonical_url,
-        score=round(best.relevance.score if best.relevance else 0.0, 3),
+        score=round(score, 3),
+        rank_score=rank_score(score, lead.title, lead.text, reprints),
         flagged=bool(relevance and relevance.flagged),
         matched=tuple(relevance.matched) if relevance else (),
-        reprints=copies.get(lead.story_id, 1) - 1 if lead.story_id else 0,
+        reprints=reprints,
         status=review.status if review else "pending",
         position=review.position if review else None,
         source=lead.source.name if lead.source else None,
     )
+
+
+def _reranked(
+    candidate: Candidate, by_story: dict[object, list[Article]], editor: EditorModel, weight: float
+) -> Candidate:
+    lead = next(a for group in by_story.values() for a in group if a.id == candidate.id)
+    leaning = editor.accept_probability(lead.title, lead.text, candidate.media)
+    return replace(candidate, rank_score=round(rerank_score(candidate.rank_score, leaning, weight), 3))
 
 
 def _leader(group: list[Article]) -> Article:
@@ -119,7 +146,7 @@ def _media(article: Article) -> str:
 
 def _rank(candidate: Candidate) -> tuple[object, ...]:
     published = candidate.published_at.timestamp() if candidate.published_at else 0.0
-    return (-candidate.score, -candidate.reprints, -published, candidate.id)
+    return (-candidate.rank_score, -candidate.score, -published, candidate.id)
 
 
 def accepted_in_order(candidates: list[Candidate]) -> list[Candidate]:

@@ -48,6 +48,8 @@ class CrawlSettings(_Section):
 class RelevanceSettings(_Section):
     threshold: float = Field(2.5, ge=0)  # score at or above which an article is flagged (recall first)
     title_weight: float = Field(3.0, ge=0)  # a match in the title counts this many times a body match
+    editor_weight: float = Field(6.0, ge=0)  # the editor model moves a candidate by up to half this
+    editor_min_decisions: int = Field(20, ge=2)  # accepted + rejected reviews before the editor model is used
     lexicon: Path | None = (
         None  # extra lexicon file (term<TAB>weight<TAB>category), added to the built-in one
     )
@@ -142,6 +144,19 @@ class AlertSettings(_Section):
     timeout: float = Field(10, gt=0)  # seconds per webhook request
 
 
+class DistributedSettings(_Section):
+    """Distributed crawling (``hitmon worker``, ``hitmon crawl --distributed``): a Redis frontier shared by
+    every worker; see docs/operations.md#distributed-crawling."""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    key_prefix: str = "hitmon"  # every key of the frontier starts with this (one prefix per deployment)
+    bloom_capacity: int = Field(1_000_000, ge=1000)  # URLs one crawl may see before false positives rise
+    bloom_error_rate: float = Field(0.001, gt=0, lt=0.5)  # chance a new URL is taken for one already seen
+    idle_timeout: float = Field(60.0, gt=0)  # seconds a worker waits with nothing to do before it stops
+    domain_interval: float = Field(0.0, ge=0)  # seconds between two requests to one host, across workers
+    alive_ttl: float = Field(15.0, ge=1)  # a worker silent this long is dead: its requests are requeued
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HITMON_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -157,6 +172,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
+    distributed: DistributedSettings = DistributedSettings()
 
     @classmethod
     def settings_customise_sources(

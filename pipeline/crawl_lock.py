@@ -74,8 +74,8 @@ def crawl_lock(
     """Hold the crawl lock for the body of the ``with``; wait up to ``wait`` seconds for it.
 
     Raises CrawlAlreadyRunning naming the holder when it stays busy."""
-    attempt = _PostgresLock if engine.dialect.name == "postgresql" else _RowLock
-    lock = attempt(engine, owner[:200], stale_after, clock)
+    kind = _PostgresLock if engine.dialect.name == "postgresql" else _RowLock
+    lock = kind(engine, owner[:200], stale_after, clock)
     remaining = wait
     while not lock.acquire():
         if remaining <= 0:
@@ -108,7 +108,7 @@ class _RowLock:
     def acquire(self) -> bool:
         now = self.clock()
         self.holder = LockHolder(self.holder.owner, now, self.holder.token)
-        if self._insert(now) or self._take_over_stale(now):
+        if self._insert(now) or self._take_over_dead(now) or self._take_over_stale(now):
             self._beat = threading.Thread(target=self._heartbeat, name="crawl-lock-heartbeat", daemon=True)
             self._beat.start()
             return True
@@ -121,6 +121,22 @@ class _RowLock:
         except IntegrityError:
             return False
         return True
+
+    def _take_over_dead(self, now: datetime) -> bool:
+        """A holder on this host whose process is gone (killed outright) frees the lock at once, not after
+        ``stale_after``. Only the row as read is replaced, so a concurrent taker cannot be overwritten."""
+        with self.engine.begin() as connection:
+            row = connection.execute(select(CrawlLock).where(CrawlLock.name == LOCK_NAME)).first()
+            if row is None or row.host != socket.gethostname() or not row.pid or _process_alive(row.pid):
+                return False
+            taken = connection.execute(
+                update(CrawlLock)
+                .where(CrawlLock.name == LOCK_NAME, CrawlLock.token == row.token)
+                .values(self._row(now))
+            ).rowcount
+        if taken:
+            log.warning("took over the crawl lock of %s: that process no longer exists", row.owner)
+        return bool(taken)
 
     def _take_over_stale(self, now: datetime) -> bool:
         previous = current_holder(self.engine)
@@ -183,9 +199,13 @@ class _PostgresLock:
         self._connection = connection
         now = self.clock()
         self.holder = LockHolder(self.holder.owner, now, self.holder.token)
-        with self.engine.begin() as writer:  # only the advisory holder writes the row: no race
-            writer.execute(delete(CrawlLock).where(CrawlLock.name == LOCK_NAME))
-            writer.execute(insert(CrawlLock).values(_row(self.holder, now)))
+        try:
+            with self.engine.begin() as writer:  # only the advisory holder writes the row: no race
+                writer.execute(delete(CrawlLock).where(CrawlLock.name == LOCK_NAME))
+                writer.execute(insert(CrawlLock).values(_row(self.holder, now)))
+        except Exception:
+            self.release()
+            raise
         return True
 
     def release(self) -> None:
@@ -204,11 +224,23 @@ class _PostgresLock:
             connection.close()
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
 def _row(holder: LockHolder, now: datetime) -> dict[str, object]:
     return {
         "name": LOCK_NAME,
         "owner": holder.owner,
         "token": holder.token,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
         "acquired_at": now,
         "heartbeat_at": now,
     }

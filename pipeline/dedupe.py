@@ -71,7 +71,7 @@ def fingerprint_from_hex(value: str) -> LeanMinHash:
 
 def fingerprint_record(record: ArticleRecord) -> ArticleRecord:
     """The dedupe stage: the record with ``fingerprint`` set from its text (None for a text too short)."""
-    if len(_clean(record.text or "")) < MIN_CHARS:
+    if not _long_enough(record.text or ""):
         return record.evolve(fingerprint=None)
     return record.evolve(fingerprint=fingerprint_to_hex(text_fingerprint(record.text)))
 
@@ -132,13 +132,21 @@ class ReprintIndex(Generic[Key]):
 
 
 def _fingerprint_of(text: str, fingerprint: str | None) -> LeanMinHash | None:
-    """The MinHash to compare, or None when there is too little text: empty pages must not all match."""
-    if text and len(_clean(text)) < MIN_CHARS:
+    """The MinHash to compare, or None when there is too little text: empty pages must not all match.
+
+    Without ``text`` a stored fingerprint is trusted as it is (fingerprint_record makes none for a short
+    text), which spares reading and normalising every text when a week's articles are grouped."""
+    if text and not _long_enough(text):
         return None
     if fingerprint:
         minhash = fingerprint_from_hex(fingerprint)
         return None if all(value == _EMPTY for value in minhash.hashvalues) else minhash
     return text_fingerprint(text) if text else None
+
+
+def _long_enough(text: str) -> bool:
+    """At least MIN_CHARS word characters; an article's opening settles it without normalising it all."""
+    return len(_clean(text[: MIN_CHARS * 8])) >= MIN_CHARS or len(_clean(text)) >= MIN_CHARS
 
 
 class Copy(Protocol):

@@ -25,6 +25,7 @@ class SourceSpec(BaseModel):
     max_pages: int | None = Field(None, ge=1, le=1000)  # listing pagination depth
     max_age_days: int | None = Field(None, ge=1)  # skip articles older than this
     obey_robots: bool | None = None  # override the crawl setting for this source
+    expect_new_within_days: int | None = Field(None, ge=1)  # stale when nothing new for this long
     enabled: bool = True
 
     @field_validator("url")
@@ -50,7 +51,7 @@ class SourceSpec(BaseModel):
 
     def options(self) -> dict[str, Any]:
         """The kind-specific settings, as stored with the source."""
-        keys = ("link_pattern", "max_pages", "max_age_days", "obey_robots")
+        keys = ("link_pattern", "max_pages", "max_age_days", "obey_robots", "expect_new_within_days")
         return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pipeline.config import Settings
-from pipeline.dedupe import fingerprint_to_hex, text_fingerprint
+from pipeline.dedupe import fingerprint_record
 from pipeline.errors import TooOld
 from pipeline.extract import extract_article
 from pipeline.record import ArticleRecord
@@ -36,4 +36,4 @@ def process_page(record: ArticleRecord, stages: Stages, max_age_days: int | None
     ):
         raise TooOld(f"published {record.published_at:%Y-%m-%d}, older than {max_age_days} days")
     record = score_article(record, stages.relevance)
-    return record.evolve(fingerprint=fingerprint_to_hex(text_fingerprint(record.text)))
+    return fingerprint_record(record)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -28,6 +28,9 @@ ARTICLE_FIELDS = (
     "http_encoding",
     "fingerprint",
 )
+
+
+ROWS_PER_STATEMENT = 200  # well under SQLite's limit of bound parameters per statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,28 +71,34 @@ def save_sources(session: Session, specs: Sequence[SourceSpec]) -> SourcesResult
 def save_articles(
     session: Session, records: Iterable[ArticleRecord], source_ids: dict[str, int]
 ) -> SaveResult:
-    """Insert or update each record's article and relevance rows; one flush for the batch.
+    """Insert or update the records' article and relevance rows, a few statements for the whole batch.
 
     The upsert (ON CONFLICT on the canonical URL) keeps one row per article under concurrent writers.
     """
     records = list(records)
     if not records:
         return SaveResult(0, 0, ())
-    links = [record.link for record in records]
-    known = set(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(links))))
-    ids = [_upsert_article(session, record, source_ids.get(record.source)) for record in records]
-    for article_id, record in zip(ids, records, strict=True):
-        _upsert_relevance(session, article_id, record)
-    new = len(set(links) - known)
-    return SaveResult(new=new, updated=len(set(links)) - new, article_ids=tuple(ids))
+    latest = {record.link: record for record in records}  # a page twice in one batch: the later copy wins
+    known = set(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(list(latest)))))
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list(latest.values())):
+        ids.update(_upsert_articles(session, chunk, source_ids))
+        _upsert_relevance(session, [(ids[record.link], record) for record in chunk])
+    new = len(latest.keys() - known)
+    return SaveResult(new=new, updated=len(latest) - new, article_ids=tuple(ids[r.link] for r in records))
+
+
+def _chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRecord]]:
+    for start in range(0, len(records), ROWS_PER_STATEMENT):
+        yield records[start : start + ROWS_PER_STATEMENT]
 
 
 def _insert(session: Session):  # type: ignore[no-untyped-def]
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _upsert_article(session: Session, record: ArticleRecord, source_id: int | None) -> int:
-    values = {
+def _article_row(record: ArticleRecord, source_id: int | None) -> dict[str, object]:
+    return {
         "canonical_url": record.link,
         "url": record.url,
         "source_id": source_id,
@@ -103,23 +112,33 @@ def _upsert_article(session: Session, record: ArticleRecord, source_id: int | No
         "http_encoding": record.http_encoding,
         "fingerprint": record.fingerprint,
     }
-    statement = _insert(session)(Article).values(**values)
+
+
+def _upsert_articles(
+    session: Session, records: list[ArticleRecord], source_ids: dict[str, int]
+) -> dict[str, int]:
+    """canonical URL -> article id, for one multi-row upsert."""
+    statement = _insert(session)(Article).values([_article_row(r, source_ids.get(r.source)) for r in records])
     statement = statement.on_conflict_do_update(
         index_elements=[Article.canonical_url],
         set_={name: statement.excluded[name] for name in ARTICLE_FIELDS},
-    ).returning(Article.id)
-    return session.execute(statement).scalar_one()
+    ).returning(Article.id, Article.canonical_url)
+    return {link: article_id for article_id, link in session.execute(statement)}
 
 
-def _upsert_relevance(session: Session, article_id: int, record: ArticleRecord) -> None:
-    values = {
-        "article_id": article_id,
-        "score": record.score,
-        "flagged": record.flagged,
-        "matched": list(record.matched),
-        "scored_at": utcnow(),
-    }
-    statement = _insert(session)(Relevance).values(**values)
+def _upsert_relevance(session: Session, scored: list[tuple[int, ArticleRecord]]) -> None:
+    now = utcnow()
+    rows = [
+        {
+            "article_id": article_id,
+            "score": r.score,
+            "flagged": r.flagged,
+            "matched": list(r.matched),
+            "scored_at": now,
+        }
+        for article_id, r in scored
+    ]
+    statement = _insert(session)(Relevance).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[Relevance.article_id],
         set_={name: statement.excluded[name] for name in ("score", "flagged", "matched", "scored_at")},

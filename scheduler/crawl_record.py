@@ -42,7 +42,7 @@ def record_crawl(session: Session, started_at: datetime, result: ProcessResult) 
     if run is None:
         run = CrawlRun(trigger="schedule", started_at=started_at)
         session.add(run)
-    if status != "finished" or run.status == "running":
+    if status != "finished":
         run.status = status
         run.error = "; ".join(part for part in (run.error, reason) if part) or None
         run.finished_at = run.finished_at or utcnow()
@@ -59,6 +59,8 @@ def _verdict(result: ProcessResult, run: CrawlRun | None) -> tuple[str, str | No
         return "finished", None
     if result.exit_code is not None and result.exit_code < 0:
         return "failed", f"killed by {signal.Signals(-result.exit_code).name}"
+    if result.exit_code == 0 and run is None:
+        return "failed", "the crawl exited without recording a run"
     last = result.stderr_tail[-1] if result.stderr_tail else "no message"
     if run is not None and run.status in ("failed", "abandoned") and run.error:
         return run.status, None  # the child said why

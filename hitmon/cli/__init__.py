@@ -32,7 +32,7 @@ def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
     if ctx.resilient_parsing:
         return
     try:
-        ctx.obj = App(load_settings(config, db=db))
+        ctx.obj = App(load_settings(config, db=db), config_file=config)
     except InputError as exc:
         fail(str(exc), 2)
 
@@ -40,6 +40,8 @@ def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
 for module in (commands_ops, commands_data, commands_desk, commands_schedule, commands_web):
     for command in module.COMMANDS:
         cli.add_command(command)
+for command in commands_schedule.SOURCES_COMMANDS:  # `hitmon sources health`
+    commands_ops.sources.add_command(command)
 
 
 def main() -> None:

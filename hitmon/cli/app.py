@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -24,6 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 @dataclass
 class App:
     settings: Settings
+    config_file: Path | None = None  # handed on to the crawl process, which loads the same settings
     _engine: Engine | None = field(default=None, repr=False)
 
     @property

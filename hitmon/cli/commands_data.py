@@ -14,9 +14,11 @@ import click
 from hitmon.cli.app import App, pass_app, user_errors
 from models.schema import Article
 from pipeline.errors import DropArticle, HitmonError, InputError
-from pipeline.extract import extract_article
 from pipeline.record import ArticleRecord
-from pipeline.relevance import explain_article, load_relevance, score_fields
+from pipeline.weeks import local_midnight_utc
+
+# The stages (trafilatura, jieba, datasketch) load inside the commands that use them: every other command,
+# and every extraction worker process that re-imports this CLI, starts without them.
 
 
 @click.command()
@@ -50,6 +52,8 @@ def extract(app: App, files: tuple[Path, ...], url: str | None, fmt: str) -> Non
 
 
 def _extracted(path: Path, url: str | None, timezone: str) -> dict[str, Any]:
+    from pipeline.extract import extract_article
+
     record = ArticleRecord(
         url=url or path.resolve().as_uri(), source="", fetched_at=datetime.now(UTC), html=path.read_bytes()
     )
@@ -94,6 +98,8 @@ def score(app: App, file: IO[str] | None) -> None:
     Example:
       echo '{"title": "互联网医院上线", "text": "电子病历……", "media": "某报"}' | hitmon score
     """
+    from pipeline.relevance import load_relevance, score_fields
+
     model = load_relevance(app.settings.relevance)
     stream = file or sys.stdin
     name = getattr(stream, "name", "stdin")
@@ -121,6 +127,8 @@ def explain(app: App, article_id: int) -> None:
     Example:
       hitmon explain 12
     """
+    from pipeline.relevance import explain_article, load_relevance
+
     model = load_relevance(app.settings.relevance)
     with app.session() as session:
         article = session.get(Article, article_id)
@@ -139,4 +147,33 @@ def explain(app: App, article_id: int) -> None:
         click.echo(line)
 
 
-COMMANDS = [extract, score, explain]
+@click.command()
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles fetched on or after this day."
+)
+@click.option("--source", "source_name", metavar="NAME", help="Only this source's articles.")
+@pass_app
+@user_errors
+def reextract(app: App, since: datetime | None, source_name: str | None) -> None:
+    """Re-run extraction and relevance over the stored raw HTML, updating the articles.
+
+    Use it after an upgrade that improves extraction or after changing the rules; nothing is fetched.
+
+    \b
+    Example:
+      hitmon reextract --since 2018-04-23 --source 江南省卫生健康委
+    """
+    from pipeline.reextract import reextract_articles
+    from pipeline.stages import load_stages
+
+    start = local_midnight_utc(since.date(), app.settings.timezone) if since else None
+    with app.session() as session:
+        result = reextract_articles(session, load_stages(app.settings), since=start, source=source_name)
+    failed = ", ".join(f"{reason} {count}" for reason, count in result.failed.items()) or "none"
+    click.echo(
+        f"{result.updated} updated, {result.unchanged} unchanged, {result.no_html} without stored HTML, "
+        f"not articles any more (kept as they were): {failed}"
+    )
+
+
+COMMANDS = [extract, score, explain, reextract]

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from crawler.console import terminal
 from hitmon.cli.app import WEEK, App, pass_app, user_errors
-from hitmon.cli.show import candidates_table, console
+from hitmon.cli.show import candidates_table
 from pipeline import review as reviews
-from pipeline.candidates import weekly_candidates
+from pipeline.candidates import candidate_window, weekly_candidates
 from pipeline.export import FORMATS, render
 from pipeline.issues import plan_issue, record_issue
 from pipeline.weeks import IsoWeek, current_week
@@ -36,11 +37,27 @@ def candidates(app: App, week: IsoWeek | None, show_all: bool, fmt: str) -> None
     """
     week = _week(app, week)
     with app.session() as session:
-        rows = weekly_candidates(session, week, app.settings.timezone, flagged_only=not show_all)
+        editor = _editor_model(session, app, week)
+        rows = weekly_candidates(
+            session,
+            week,
+            app.settings.timezone,
+            flagged_only=not show_all,
+            editor=editor,
+            editor_weight=app.settings.relevance.editor_weight,
+        )
     if fmt == "json":
         click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
     else:
-        console().print(candidates_table(rows, app.settings.timezone, f"{week}: {len(rows)} candidates"))
+        terminal().print(candidates_table(rows, app.settings.timezone, f"{week}: {len(rows)} candidates"))
+
+
+def _editor_model(session, app: App, week: IsoWeek):  # type: ignore[no-untyped-def]
+    """The model of the editor's earlier decisions, once there are enough of them (see docs/ranking)."""
+    from pipeline.editor_model import editor_model_for  # scikit-learn loads only here
+
+    start, _ = candidate_window(session, week, app.settings.timezone)
+    return editor_model_for(session, app.settings.relevance, before=start)
 
 
 @click.group()

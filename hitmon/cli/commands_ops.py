@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import click
 from rich.table import Table
 from sqlalchemy import select
 
+from crawler.console import terminal
 from hitmon.cli.app import App, pass_app, user_errors
-from hitmon.cli.show import console, local_time, summary_table
+from hitmon.cli.show import local_time
 from models.db import upgrade_database
 from models.schema import CrawlRun, Source
 from pipeline.sources import load_sources
@@ -107,28 +110,41 @@ def sources_list(app: App, fmt: str) -> None:
         table.add_row(
             row["name"], row["kind"], row["url"], row["media"] or "", str(row["enabled"]), row["health"]
         )
-    console().print(table)
+    terminal().print(table)
 
 
 @click.command()
 @click.option("--source", "names", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="If another crawl (e.g. the nightly one) is running, wait this long for it before giving up.",
+)
 @pass_app
 @user_errors
-def crawl(app: App, names: tuple[str, ...]) -> None:
+def crawl(app: App, names: tuple[str, ...], wait: float) -> None:
     """Crawl the enabled sources once; progress on stderr, a summary at the end.
+
+    One crawl runs at a time per database: during another, this exits with status 75 and says whose.
 
     \b
     Example:
       hitmon crawl
-      hitmon crawl --source HIT前哨网 --source 江南省卫生健康委
+      hitmon crawl --source HIT前哨网 --source 江南省卫生健康委 --wait 600
     """
-    from crawler.run import run_crawl  # Scrapy and Twisted load only for this command
-
-    app.sessions()  # a clear error before the reactor starts if the database is not ready
-    summary = run_crawl(app.settings, list(names) or None)
-    console(stderr=True).print(summary_table(summary))
-    if summary.status != "finished":
-        raise SystemExit(1)
+    app.sessions()  # a clear error now if the database is missing or not migrated
+    args = ["--trigger", "manual", "--wait", str(wait), *(f"--source={name}" for name in names)]
+    if app.config_file is not None:
+        args.append(f"--config={app.config_file}")
+    # The crawl replaces this process (same pid, same terminal): its Twisted reactor gets a fresh process,
+    # and its extraction workers do not re-import the CLI. The database URL goes by environment, not argv,
+    # so that `ps` never shows a password.
+    os.environ["HITMON_DB"] = app.settings.db
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "crawler", *args])
 
 
 @click.command()
@@ -165,7 +181,7 @@ def runs(app: App, limit: int) -> None:
                 )
             if not run.sources:
                 table.add_row(str(run.id), started, run.status, "", "", "", "", "", "", run.error or "")
-    console().print(table)
+    terminal().print(table)
 
 
 @click.command()

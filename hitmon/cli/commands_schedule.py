@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from crawler.console import terminal
 from hitmon.cli.app import App, pass_app, user_errors
-from hitmon.cli.show import console, local_time
+from hitmon.cli.show import local_time
 from models.types import utcnow
 from pipeline.health import assess_sources
 from scheduler.jobs import JOBS
@@ -77,7 +78,7 @@ def sources_health(app: App, fmt: str) -> None:
         health = row.health if row.enabled else f"{row.health} (disabled)"
         last_crawled, last_new = local_time(row.last_crawled_at, zone), local_time(row.last_new_at, zone)
         table.add_row(row.name, health, row.reason or "", last_crawled, last_new, days)
-    console().print(table)
+    terminal().print(table)
 
 
 def _print_jobs(app: App) -> None:
@@ -101,7 +102,7 @@ def _print_jobs(app: App) -> None:
             run.status if run else "",
             local_time(next_run, zone),
         )
-    console().print(table)
+    terminal().print(table)
 
 
 def _config_file() -> Path | None:

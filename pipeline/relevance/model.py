@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from functools import cache, cached_property
 from pathlib import Path
@@ -51,6 +52,16 @@ class RelevanceModel:
         from pipeline.relevance.words import build_tfidf
 
         return build_tfidf(self.tokenizer)
+
+    def tokens(self, text: str, *, parts: bool = False) -> list[str]:
+        """The words of ``text`` as this tokenizer segments it (lexicon terms whole), folded like the matcher
+        folds, without whitespace and punctuation: for models outside this package (no jieba there).
+        ``parts``: jieba's search mode, a long word's dictionary parts before the word
+        (医保电子凭证 gives 医保, 电子, 凭证, 医保电子凭证), so what long lexicon terms share is seen.
+        NFKC first (ＨＩＳ to HIS, case kept) so that mixed terms such as 云HIS still segment whole."""
+        text = unicodedata.normalize("NFKC", text)
+        words = self.tokenizer.cut_for_search(text) if parts else self.tokenizer.lcut(text)
+        return [fold(word) for word in words if any(ch.isalnum() for ch in word)]
 
     def keywords(self, text: str, k: int) -> list[tuple[str, float]]:
         return [

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from hitmon.samplesite import RunningServer, load_sample_articles, serve_sample_site, sources_yaml
 from models.db import make_engine, session_factory, session_scope
 from models.schema import Article, CrawlRun, Source
+from pipeline.crawl_lock import crawl_lock
 
 pytestmark = pytest.mark.slow
 Completed = subprocess.CompletedProcess[str]
@@ -26,15 +27,20 @@ def hitmon(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
+def prepare(db_url: str, base_url: str, folder: Path) -> None:
+    """A migrated database with the sample site's sources loaded."""
+    sources = folder / "sources.yaml"
+    sources.write_text(sources_yaml(base_url), encoding="utf-8")
+    assert hitmon(db_url, "db", "upgrade").returncode == 0
+    assert hitmon(db_url, "sources", "load", str(sources)).returncode == 0
+
+
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, RunningServer, Completed]]:
     folder = tmp_path_factory.mktemp("crawl")
     db_url = f"sqlite:///{folder / 'hitmon.db'}"
     with serve_sample_site() as site:
-        sources = folder / "sources.yaml"
-        sources.write_text(sources_yaml(site.base_url), encoding="utf-8")
-        assert hitmon(db_url, "db", "upgrade").returncode == 0
-        assert hitmon(db_url, "sources", "load", str(sources)).returncode == 0
+        prepare(db_url, site.base_url, folder)
         result = hitmon(db_url, "crawl")
         yield db_url, site, result
 
@@ -135,10 +141,7 @@ def test_second_crawl_fetches_only_listings_and_feeds(crawled) -> None:  # type:
 def test_python_m_crawler_runs_one_named_source(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'one.db'}"
     with serve_sample_site() as site:
-        sources = tmp_path / "sources.yaml"
-        sources.write_text(sources_yaml(site.base_url), encoding="utf-8")
-        hitmon(db_url, "db", "upgrade")
-        hitmon(db_url, "sources", "load", str(sources))
+        prepare(db_url, site.base_url, tmp_path)
         env = {**os.environ, "HITMON_CRAWL__EXTRACT_WORKERS": "1"}
         command = [sys.executable, "-m", "crawler", "--db", db_url, "--source", "HIT前哨网"]
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
@@ -147,3 +150,19 @@ def test_python_m_crawler_runs_one_named_source(tmp_path: Path) -> None:
     assert stored and {a.source.name for a in stored.values()} == {"HIT前哨网"}
     unknown = subprocess.run([*command[:-1], "nope"], capture_output=True, text=True, timeout=120)
     assert unknown.returncode == 1 and "no such source: nope" in unknown.stderr
+
+
+def test_a_manual_crawl_during_another_exits_with_a_clear_message(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'busy.db'}"
+    with serve_sample_site() as site:
+        prepare(db_url, site.base_url, tmp_path)
+        engine = make_engine(db_url)
+        with crawl_lock(engine, "nightly crawl (test)"):
+            busy = hitmon(db_url, "crawl", "--wait", "1")
+        engine.dispose()
+        assert busy.returncode == 75
+        assert "a crawl is already running (nightly crawl (test)" in busy.stderr
+        assert "Traceback" not in busy.stderr and not articles(db_url)
+        with session_scope(session_factory(make_engine(db_url))) as session:
+            assert not list(session.scalars(select(CrawlRun)))  # the busy attempt made no run
+        assert hitmon(db_url, "crawl").returncode == 0  # free again

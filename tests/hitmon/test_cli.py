@@ -122,17 +122,8 @@ def test_review_and_export_through_the_cli(sqlite_url: str, tmp_path: Path) -> N
     a, b, _ = store(engine, record(1, 23, score=9), record(2, 24, score=6), record(3, 25, score=1))
     rows = json.loads(run(sqlite_url, "candidates", "--week", "2018-W17", "--format", "json").output)
     assert [row["id"] for row in rows] == [a, b]
-    assert set(rows[0]) == {
-        "id",
-        "title",
-        "media",
-        "published_at",
-        "url",
-        "score",
-        "matched",
-        "reprints",
-        "status",
-    }
+    contract = {"id", "title", "media", "published_at", "url", "score", "matched", "reprints", "status"}
+    assert set(rows[0]) == contract | {"rank_score"}  # the contract's fields, and the rank it is sorted by
     assert rows[0]["published_at"] == "2018-04-23T02:00:00+00:00"
     assert run(sqlite_url, "review", "accept", str(a), str(b)).exit_code == 0
     assert run(sqlite_url, "review", "order", str(b), str(a)).exit_code == 0

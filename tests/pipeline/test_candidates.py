@@ -98,3 +98,22 @@ def test_reexport_replaces_items(engine: Engine) -> None:
     with session_scope(sessions) as session:
         planned = plan_issue(session, Settings(), W17)
         assert planned.bulletin.number == 1 and len(planned.bulletin.items) == 2
+
+
+class LeaningEditor:
+    """Stands in for a trained EditorModel: accepts items whose title holds a word."""
+
+    def __init__(self, liked: str):
+        self.liked = liked
+
+    def accept_probability(self, title: str, text: str, media: str) -> float:
+        return 0.9 if self.liked in title else 0.1
+
+
+def test_an_editor_model_moves_candidates_by_its_leaning(engine: Engine) -> None:
+    plain, liked = store(engine, record(1, 23, score=6.0), record(2, 24, score=6.0, title="医保结算系统上线"))
+    assert [c.id for c in candidates(engine)] == [liked, plain]  # same relevance: the newer first
+    with session_scope(session_factory(engine)) as session:
+        ranked = weekly_candidates(session, W17, TZ, editor=LeaningEditor("电子病历"), editor_weight=6.0)
+    assert [c.id for c in ranked] == [plain, liked]
+    assert ranked[0].rank_score - ranked[1].rank_score == pytest.approx(4.8, abs=0.01)

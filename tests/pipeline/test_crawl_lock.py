@@ -61,11 +61,8 @@ def test_two_threads_racing_for_the_lock_get_one_crawl(engine: Engine) -> None:
 
 def test_a_lock_held_by_another_process_is_refused_then_free_when_it_ends(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD_IN_CHILD, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    child = hold_in_child(url)
     try:
-        assert child.stdout.readline().strip() == "held"
         with pytest.raises(CrawlAlreadyRunning, match="nightly crawl on host-b"), crawl_lock(engine, "me"):
             pass
         child.stdin.write("done\n")
@@ -77,18 +74,21 @@ def test_a_lock_held_by_another_process_is_refused_then_free_when_it_ends(engine
         assert current_holder(engine).owner == "me"
 
 
+def hold_in_child(url: str) -> subprocess.Popen[str]:
+    """Another process holding the lock until its stdin closes."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_IN_CHILD, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "held"
+    return child
+
+
 def test_postgres_frees_the_lock_of_a_killed_process(postgres_url: str) -> None:
     from models.db import upgrade_database
 
     engine = make_engine(postgres_url)
     upgrade_database(engine)
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD_IN_CHILD, postgres_url],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout.readline().strip() == "held"
+    child = hold_in_child(postgres_url)
     child.kill()
     child.wait(timeout=60)
     with crawl_lock(engine, "after the crash") as held:  # the server ended the dead session's lock
@@ -147,3 +147,18 @@ def test_waiting_gives_up_after_the_wait(engine: Engine) -> None:
 def test_default_owner_names_host_and_process() -> None:
     owner = default_owner("schedule")
     assert owner.startswith("schedule ") and "@" in owner and " pid " in owner
+
+
+def test_sqlite_lock_of_a_process_killed_on_this_host_is_taken_at_once(sqlite_url: str) -> None:
+    from models.db import upgrade_database
+
+    engine = make_engine(sqlite_url)
+    upgrade_database(engine)
+    child = hold_in_child(sqlite_url)
+    with pytest.raises(CrawlAlreadyRunning), crawl_lock(engine, "while it runs", stale_after=3600):
+        pass  # alive: refused
+    child.kill()
+    child.wait(timeout=60)
+    with crawl_lock(engine, "after the kill", stale_after=3600) as held:  # not an hour later
+        assert held.owner == "after the kill"
+    engine.dispose()

@@ -58,3 +58,15 @@ def test_save_sources_adds_updates_and_keeps(engine: Engine) -> None:
         assert (result.added, result.updated, result.not_in_file) == ((), ("a",), ("b",))
         a = session.scalar(select(Source).where(Source.name == "a"))
         assert (a.url, a.media, a.options) == ("http://a2/", "甲", {"max_pages": 2})
+
+
+def test_a_batch_with_the_same_page_twice_and_more_rows_than_one_statement(engine: Engine) -> None:
+    mirror = record(1, 23, canonical_url="https://mp.weixin.qq.com/s/same")
+    again = mirror.evolve(url="http://mirror-2/s/same.html", title="后一份")
+    many = [record(n, 24) for n in range(10, 460)]  # more than ROWS_PER_STATEMENT
+    ids = store(engine, mirror, *many, again)
+    assert ids[0] == ids[-1] and len(set(ids)) == 451
+    with session_scope(session_factory(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 451
+        assert session.get_one(Article, ids[0]).title == "后一份"
+        assert session.scalar(select(func.count()).select_from(Relevance)) == 451

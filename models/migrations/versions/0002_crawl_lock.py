@@ -21,6 +21,8 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('owner', sa.String(length=200), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('host', sa.String(length=255), nullable=True),
+    sa.Column('pid', sa.Integer(), nullable=True),
     sa.Column('acquired_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('heartbeat_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_crawl_locks'))
