@@ -164,7 +164,7 @@ class Settings(BaseSettings):
 
     db: str = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
     timezone: str = "Asia/Shanghai"  # where weeks and dates are read and shown
-    sources_file: Path | None = None  # loaded by ``hitmon sources load`` when no file is given
+    sources_file: Path | None = None  # what ``hitmon sources load`` reads when no file is named
     output_dir: Path = Path("output")
     crawl: CrawlSettings = CrawlSettings()
     relevance: RelevanceSettings = RelevanceSettings()

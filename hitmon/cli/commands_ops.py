@@ -55,11 +55,12 @@ def sources() -> None:
 
 
 @sources.command("load")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), required=False)
 @pass_app
 @user_errors
-def sources_load(app: App, file: Path) -> None:
-    """Add or update the sources of a sources file (see docs/configuration.md).
+def sources_load(app: App, file: Path | None) -> None:
+    """Add or update the sources of a sources file (see docs/configuration.md); without FILE, the
+    `sources_file` setting's.
 
     The whole file is checked first: an error names the file, line and field, exits 2,
     and leaves the database untouched.
@@ -68,6 +69,9 @@ def sources_load(app: App, file: Path) -> None:
     Example:
       hitmon sources load sources.yaml
     """
+    file = file or app.settings.sources_file
+    if file is None:
+        raise click.UsageError("name a sources file, or set sources_file in the config")
     specs = load_sources(file)
     with app.session() as session:
         result = save_sources(session, specs)

@@ -214,3 +214,14 @@ def test_extract_prints_the_contract_fields(sqlite_url: str, tmp_path: Path) -> 
     )
     assert good["text"].count("\n") == 5
     assert nothing["title"] is None and nothing["reason"].startswith("NotAnArticle")
+
+
+def test_sources_load_without_a_file_reads_the_configured_one(sqlite_url: str, tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    config = tmp_path / "hitmon.toml"
+    config.write_text(f'sources_file = "{tmp_path / "sources.yaml"}"\n', encoding="utf-8")
+    run(sqlite_url, "db", "upgrade")
+    loaded = CliRunner().invoke(cli, ["--config", str(config), "--db", sqlite_url, "sources", "load"])
+    assert loaded.exit_code == 0 and "2 added" in loaded.output
+    unnamed = run(sqlite_url, "sources", "load")
+    assert unnamed.exit_code == 2 and "name a sources file" in unnamed.stderr
