@@ -103,7 +103,9 @@ def _abandon_unfinished_runs(session: Session) -> None:
     """A crawl killed outright (SIGKILL, power loss) leaves its run "running".
 
     The articles it committed stay; its run is marked abandoned."""
-    for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+    # Workers of a distributed crawl run beside local crawls, outside the crawl lock: not ours to judge.
+    unfinished = select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.trigger != "worker")
+    for run in session.scalars(unfinished):
         run.status, run.error = "abandoned", run.error or "the crawl process ended without finishing its run"
 
 

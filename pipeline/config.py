@@ -152,7 +152,7 @@ class DistributedSettings(_Section):
     key_prefix: str = "hitmon"  # every key of the frontier starts with this (one prefix per deployment)
     bloom_capacity: int = Field(1_000_000, ge=1000)  # URLs one crawl may see before false positives rise
     bloom_error_rate: float = Field(0.001, gt=0, lt=0.5)  # chance a new URL is taken for one already seen
-    idle_timeout: float = Field(60.0, gt=0)  # seconds a worker waits with nothing to do before it stops
+    idle_timeout: float = Field(60.0, gt=0)  # seconds a worker waits once the frontier is drained
     domain_interval: float = Field(0.0, ge=0)  # seconds between two requests to one host, across workers
     alive_ttl: float = Field(15.0, ge=1)  # a worker silent this long is dead: its requests are requeued
 

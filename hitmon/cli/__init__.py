@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from hitmon.cli import commands_data, commands_desk, commands_ops, commands_schedule, commands_web
+from hitmon.cli import (
+    commands_data,
+    commands_desk,
+    commands_distributed,
+    commands_ops,
+    commands_schedule,
+    commands_web,
+)
 from hitmon.cli.app import App, fail
 from pipeline.config import load_settings
 from pipeline.errors import InputError
@@ -37,7 +44,14 @@ def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
         fail(str(exc), 2)
 
 
-for module in (commands_ops, commands_data, commands_desk, commands_schedule, commands_web):
+for module in (
+    commands_ops,
+    commands_data,
+    commands_desk,
+    commands_schedule,
+    commands_web,
+    commands_distributed,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 for command in commands_schedule.SOURCES_COMMANDS:  # `hitmon sources health`

@@ -127,9 +127,21 @@ def sources_list(app: App, fmt: str) -> None:
     metavar="SECONDS",
     help="If another crawl (e.g. the nightly one) is running, wait this long for it before giving up.",
 )
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Seed the shared Redis frontier for `hitmon worker`s instead of crawling here.",
+)
+@click.option(
+    "--wait-drained",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="With --distributed: wait this long for the workers to drain the frontier (0: seed and return).",
+)
 @pass_app
 @user_errors
-def crawl(app: App, names: tuple[str, ...], wait: float) -> None:
+def crawl(app: App, names: tuple[str, ...], wait: float, distributed: bool, wait_drained: float) -> None:
     """Crawl the enabled sources once; progress on stderr, a summary at the end.
 
     One crawl runs at a time per database: during another, this exits with status 75 and says whose.
@@ -138,8 +150,12 @@ def crawl(app: App, names: tuple[str, ...], wait: float) -> None:
     Example:
       hitmon crawl
       hitmon crawl --source HIT前哨网 --source 江南省卫生健康委 --wait 600
+      hitmon crawl --distributed --wait-drained 3600   # with `hitmon worker` running on other hosts
     """
     app.sessions()  # a clear error now if the database is missing or not migrated
+    if distributed:
+        _seed_distributed(app, names, wait_drained)
+        return
     args = ["--trigger", "manual", "--wait", str(wait), *(f"--source={name}" for name in names)]
     if app.config_file is not None:
         args.append(f"--config={app.config_file}")
@@ -149,6 +165,15 @@ def crawl(app: App, names: tuple[str, ...], wait: float) -> None:
     os.environ["HITMON_DB"] = app.settings.db
     sys.stdout.flush()
     os.execv(sys.executable, [sys.executable, "-m", "crawler", *args])
+
+
+def _seed_distributed(app: App, names: tuple[str, ...], wait_drained: float) -> None:
+    from crawler.distributed import crawl_distributed  # Redis and Scrapy load only for this mode
+
+    report = crawl_distributed(app.settings, list(names) or None, wait=wait_drained)
+    click.echo(report.describe(), err=True)
+    if wait_drained and not report.drained:
+        raise SystemExit(1)
 
 
 @click.command()

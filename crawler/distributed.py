@@ -1,0 +1,259 @@
+"""Distributed crawling: any number of ``hitmon worker`` processes share one Redis frontier
+(crawler.redis_frontier) and write to one database; ``crawl_distributed`` seeds the frontier with the
+sources' listing, feed and sitemap pages and waits until it is drained.
+
+A request is finished ("acked") only when nothing more depends on it: an index page once the requests it
+led to are queued, an article page once its article is committed (or dropped). A worker killed before that
+leaves it in its processing list, and another worker requeues it (crawler.redis_scheduler).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.http import Response
+from scrapy.utils.request import fingerprint
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from twisted.python.failure import Failure
+
+from crawler.pipelines import StorePipeline
+from crawler.redis_frontier import Frontier
+from crawler.redis_scheduler import LEASE, crawler_frontier, encode_request, frontier_for
+from crawler.run import CrawlSummary, _finish, _sources, _validators
+from crawler.settings import scrapy_settings
+from crawler.spiders import CrawlSource, SourcesSpider, SpiderPlan
+from crawler.tally import CrawlTally
+from models.db import make_engine, require_current_schema, session_factory, session_scope
+from models.schema import CrawlRun, Source
+from pipeline.config import Settings
+from pipeline.store import stored_urls
+
+
+class DistributedSpider(SourcesSpider):
+    """SourcesSpider's parsing, with each request finished once what it produced is safe."""
+
+    def __init__(self, plan: SpiderPlan, **kwargs: Any):
+        super().__init__(plan, **kwargs)
+        self.leases: dict[str, bytes] = {}  # article URL -> its request's lease, acked once stored
+
+    @property
+    def frontier(self) -> Frontier:
+        if not hasattr(self, "_frontier"):
+            self._frontier = crawler_frontier(self.crawler.settings)
+        return self._frontier
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        return self._hand_off(response.meta, super().parse_listing(response))
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        return self._hand_off(response.meta, super().parse_feed(response))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        return self._hand_off(response.meta, super().parse_sitemap(response))
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        return self._hand_off(response.meta, super().parse_article(response))
+
+    def on_article_error(self, failure: Failure) -> Iterator[Any]:
+        return self._hand_off(failure.request.meta, super().on_article_error(failure))  # type: ignore[attr-defined]
+
+    def on_error(self, failure: Failure) -> None:
+        super().on_error(failure)
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        if "page" in meta:  # an index request ends here; an article's ends in on_article_error's hand-off
+            self.ack(meta)
+
+    def ack(self, meta: dict[str, Any]) -> None:
+        lease = meta.pop(LEASE, None)
+        if lease is not None:
+            self.frontier.ack(lease)
+
+    def ack_article(self, url: str) -> None:
+        lease = self.leases.pop(url, None)
+        if lease is not None:
+            self.frontier.ack(lease)
+
+    def _hand_off(self, meta: dict[str, Any], output: Iterable[Any]) -> Iterator[Any]:
+        """Queue the requests here (before the ack, so none is lost in between) and pass articles on;
+        the request is finished now, or when its article is stored."""
+        articles = 0
+        try:
+            for produced in output:
+                if isinstance(produced, scrapy.Request):
+                    self.crawler.engine.crawl(produced)
+                else:
+                    articles += 1
+                    if LEASE in meta:
+                        self.leases[produced.url] = meta.pop(LEASE)
+                    yield produced
+        finally:  # a callback that raised is finished too: retrying it elsewhere would raise again
+            if not articles:
+                self.ack(meta)
+
+
+class DistributedStorePipeline(StorePipeline):
+    """StorePipeline that finishes each article's request once the article is committed or dropped, and
+    commits whenever the worker falls idle: a part batch would otherwise hold the frontier undrained."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DistributedStorePipeline:
+        pipeline = cls(crawler, crawler.settings["HITMON_SETTINGS"])
+        crawler.signals.connect(pipeline.flush_when_idle, signal=signals.spider_idle)
+        return pipeline
+
+    def flush_when_idle(self) -> None:
+        if self.batch:
+            self.flush()
+
+    @property
+    def spider(self) -> DistributedSpider:
+        return self.crawler.spider  # type: ignore[return-value]
+
+    async def process_item(self, item: Any) -> Any:
+        try:
+            return await super().process_item(item)
+        except Exception:  # dropped (or failed to process): nothing will be stored for it
+            self.spider.ack_article(item.url)
+            raise
+
+    def flush(self) -> None:
+        urls = [record.url for record in self.batch]
+        super().flush()
+        for url in urls:
+            self.spider.ack_article(url)
+
+
+def worker_scrapy_settings(settings: Settings, worker_id: str, idle_timeout: float | None) -> dict[str, Any]:
+    base = scrapy_settings(settings)
+    return {
+        **base,
+        "SCHEDULER": "crawler.redis_scheduler.RedisScheduler",
+        "HITMON_WORKER_ID": worker_id,
+        "HITMON_IDLE_TIMEOUT": idle_timeout,
+        "DOWNLOADER_MIDDLEWARES": {
+            **base["DOWNLOADER_MIDDLEWARES"],
+            "crawler.redis_scheduler.DomainSlotMiddleware": 580,  # after the retry wait, just before sending
+        },
+        "ITEM_PIPELINES": {"crawler.distributed.DistributedStorePipeline": 300},
+    }
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def run_worker(settings: Settings, idle_timeout: float | None, worker_id: str | None = None) -> CrawlSummary:
+    """Crawl from the shared frontier until idle for ``idle_timeout`` seconds (None: until stopped), then
+    record this worker's tally as a CrawlRun with trigger "worker". Runs a reactor: once per process."""
+    engine = make_engine(settings.db)
+    require_current_schema(engine)
+    sessions = session_factory(engine)
+    try:
+        with session_scope(sessions) as session:
+            plan = _plan(session, settings, _all_sources(session))
+            run = CrawlRun(trigger="worker", status="running")
+            session.add(run)
+        status, error = "failed", None
+        try:
+            process = CrawlerProcess(
+                worker_scrapy_settings(settings, worker_id or new_worker_id(), idle_timeout)
+            )
+            process.crawl(DistributedSpider, plan=plan)
+            process.start()
+            status = "finished"
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            summary = _finish(sessions, run.id, plan, status, error)
+        return summary
+    finally:
+        engine.dispose()
+
+
+def _all_sources(session: Session) -> list[CrawlSource]:
+    """Every source, enabled or not: the seeder may have named a disabled one."""
+    rows = session.scalars(select(Source).order_by(Source.id))
+    return [CrawlSource(r.name, r.kind, r.url, r.media, dict(r.options or {})) for r in rows]
+
+
+def _plan(session: Session, settings: Settings, sources: list[CrawlSource]) -> SpiderPlan:
+    return SpiderPlan(
+        sources=sources,
+        tally=CrawlTally(),
+        known_urls=stored_urls(session),
+        validators=_validators(session),
+        max_pages=settings.crawl.max_pages,
+        obey_robots=settings.crawl.obey_robots,
+    )
+
+
+@dataclass(frozen=True)
+class DistributedReport:
+    seeded: int  # start requests queued (those already in this crawl's filter are not queued again)
+    drained: bool  # the frontier emptied within the wait
+    seconds: float
+    queued: int  # left in the frontier at the end
+    in_flight: int  # held by workers at the end
+
+    def describe(self) -> str:
+        left = f"not drained: {self.queued} queued, {self.in_flight} in flight"
+        state = "drained" if self.drained else left
+        return f"seeded {self.seeded} start requests; frontier {state} after {self.seconds:.0f} s"
+
+
+def seed_frontier(settings: Settings, source_names: list[str] | None = None) -> int:
+    """Queue the start requests of the named sources (every enabled one when none are named).
+
+    A drained frontier starts a new crawl: the duplicate filter is emptied first."""
+    engine = make_engine(settings.db)
+    require_current_schema(engine)
+    try:
+        with session_scope(session_factory(engine)) as session:
+            spider = DistributedSpider(_plan(session, settings, _sources(session, source_names)))
+    finally:
+        engine.dispose()
+    frontier = frontier_for(settings.distributed)
+    if frontier.drained():
+        frontier.reset()
+    seeded = 0
+    for request in asyncio.run(_start_requests(spider)):
+        if not frontier.add_seen(fingerprint(request)):
+            frontier.push(encode_request(request, spider))
+            seeded += 1
+    return seeded
+
+
+async def _start_requests(spider: DistributedSpider) -> list[scrapy.Request]:
+    return [request async for request in spider.start()]
+
+
+def wait_drained(settings: Settings, timeout: float, poll: float = 1.0) -> DistributedReport:
+    """Wait up to ``timeout`` seconds for the frontier to drain, requeueing dead workers' requests."""
+    frontier = frontier_for(settings.distributed)
+    started = time.monotonic()
+    while not frontier.drained() and time.monotonic() - started < timeout:
+        frontier.reap_dead()
+        time.sleep(poll)
+    drained = frontier.drained()
+    return DistributedReport(0, drained, time.monotonic() - started, frontier.queued(), frontier.in_flight())
+
+
+def crawl_distributed(
+    settings: Settings, source_names: list[str] | None = None, wait: float = 0.0
+) -> DistributedReport:
+    """``hitmon crawl --distributed [--source NAME]... [--wait-drained S]``: seed, then wait for workers."""
+    seeded = seed_frontier(settings, source_names)
+    report = wait_drained(settings, wait)
+    return DistributedReport(seeded, report.drained, report.seconds, report.queued, report.in_flight)

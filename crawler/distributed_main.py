@@ -1,0 +1,39 @@
+"""``python -m crawler.distributed_main [--config FILE] [--db URL] [--idle-timeout S | --forever]``: one
+distributed-crawl worker in a process of its own (``hitmon worker`` replaces itself with it).
+
+Exit status: 0 stopped after being idle (or on SIGTERM), 1 failed, 2 a bad config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crawler.console import terminal
+from crawler.distributed import run_worker
+from crawler.progress import summary_table
+from models.db import DatabaseError
+from pipeline.config import load_settings
+from pipeline.errors import HitmonError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.distributed_main", description=__doc__)
+    parser.add_argument("--config", type=Path)
+    parser.add_argument("--db")
+    parser.add_argument("--idle-timeout", type=float, help="seconds idle before stopping")
+    parser.add_argument("--forever", action="store_true", help="never stop for being idle (a service)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, db=args.db)
+        idle = None if args.forever else (args.idle_timeout or settings.distributed.idle_timeout)
+        summary = run_worker(settings, idle)
+    except (HitmonError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)
+    terminal(stderr=True).print(summary_table(summary))
+    return 0 if summary.status == "finished" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""The shared crawl frontier in Redis: a reliable FIFO queue of serialized requests, a Bloom filter of
+the request fingerprints seen in this crawl, worker liveness, and per-domain politeness slots.
+
+Keys, all under one prefix (``distributed.key_prefix``):
+
+- ``P:frontier``: list of pickled requests (scrapy-redis serialization), pushed left, popped right.
+- ``P:processing:W``: the requests worker W has popped and not yet finished (LMOVE from the frontier,
+  so a request is always in exactly one of the two lists). Finishing one is an LREM (the "ack").
+- ``P:alive:W``: expires ``alive_ttl`` after W's last heartbeat; ``P:workers`` names every worker.
+  A worker whose alive key has expired is dead: its processing list goes back to the frontier.
+- ``P:seen``: the Bloom filter bitmap (k bits per fingerprint, tested and set atomically in Lua).
+- ``P:slot:HOST``: a per-domain politeness slot (SET NX PX).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import redis
+
+# Tests and sets the k bits of one fingerprint at once: two workers offering the same URL at the same
+# moment cannot both see it as new. Returns 1 when every bit was already set (seen before).
+_BLOOM_ADD = """
+local seen = 1
+for i = 1, #ARGV do
+  if redis.call('SETBIT', KEYS[1], ARGV[i], 1) == 0 then seen = 0 end
+end
+return seen
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class BloomShape:
+    bits: int
+    hashes: int
+
+    @classmethod
+    def for_capacity(cls, capacity: int, error_rate: float) -> BloomShape:
+        """The optimal size for ``capacity`` items at ``error_rate`` false positives."""
+        bits = math.ceil(-capacity * math.log(error_rate) / math.log(2) ** 2)
+        return cls(min(bits, 2**32), max(1, round(bits / capacity * math.log(2))))
+
+    def offsets(self, fingerprint: bytes) -> list[int]:
+        """Double hashing (Kirsch-Mitzenmacher) over a SHA-1 of the fingerprint."""
+        digest = hashlib.sha1(fingerprint).digest()
+        first, second = int.from_bytes(digest[:8]), int.from_bytes(digest[8:16]) | 1
+        return [(first + i * second) % self.bits for i in range(self.hashes)]
+
+
+class Frontier:
+    """One crawl's shared state in Redis, as seen by one worker (or by the seeder, ``worker_id=""``)."""
+
+    def __init__(self, client: redis.Redis, prefix: str, bloom: BloomShape, worker_id: str = ""):
+        self.client, self.prefix, self.bloom, self.worker_id = client, prefix, bloom, worker_id
+        self.frontier_key = f"{prefix}:frontier"
+        self.seen_key = f"{prefix}:seen"
+        self.workers_key = f"{prefix}:workers"
+        self._bloom_add = client.register_script(_BLOOM_ADD)
+
+    def processing_key(self, worker_id: str | None = None) -> str:
+        return f"{self.prefix}:processing:{worker_id or self.worker_id}"
+
+    def alive_key(self, worker_id: str | None = None) -> str:
+        return f"{self.prefix}:alive:{worker_id or self.worker_id}"
+
+    # The duplicate filter.
+
+    def add_seen(self, fingerprint: bytes) -> bool:
+        """Record the fingerprint; True when it was (probably) there already."""
+        offsets = self.bloom.offsets(fingerprint)
+        return bool(self._bloom_add(keys=[self.seen_key], args=offsets))
+
+    # The queue.
+
+    def push(self, data: bytes, replaces: bytes | None = None) -> None:
+        """Queue a request; ``replaces`` (a retry's or a redirect's parent) is finished in the same step."""
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.lpush(self.frontier_key, data)
+            if replaces is not None:
+                pipe.lrem(self.processing_key(), 1, replaces)
+            pipe.execute()
+
+    def pop(self) -> bytes | None:
+        """The oldest queued request, moved to this worker's processing list in the same step."""
+        return self.client.lmove(self.frontier_key, self.processing_key(), "RIGHT", "LEFT")
+
+    def ack(self, data: bytes) -> None:
+        """The request is finished: its children are queued and its article stored or dropped."""
+        self.client.lrem(self.processing_key(), 1, data)
+
+    def queued(self) -> int:
+        return int(self.client.llen(self.frontier_key))
+
+    def in_flight(self) -> int:
+        """Requests popped and not finished, by every worker (live or not yet reaped)."""
+        return self._counts()[1]
+
+    def drained(self) -> bool:
+        """Nothing queued and nothing in flight, read in one transaction: a request moving between the
+        lists (or a parent finished right after its children were queued) is always counted somewhere."""
+        return self._counts() == (0, 0)
+
+    def _counts(self) -> tuple[int, int]:
+        workers = [member.decode() for member in self.client.smembers(self.workers_key)]
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.llen(self.frontier_key)
+            for worker in workers:
+                pipe.llen(self.processing_key(worker))
+            queued, *held = pipe.execute()
+        return int(queued), sum(int(n) for n in held)
+
+    # Workers.
+
+    def heartbeat(self, ttl: float) -> None:
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.sadd(self.workers_key, self.worker_id)
+            pipe.set(self.alive_key(), b"1", px=int(ttl * 1000))
+            pipe.execute()
+
+    def leave(self) -> None:
+        """A worker stopping cleanly: whatever it still holds goes back to the frontier."""
+        self._requeue(self.worker_id)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.delete(self.alive_key())
+            pipe.srem(self.workers_key, self.worker_id)
+            pipe.execute()
+
+    def reap_dead(self) -> int:
+        """Requeue the in-flight requests of workers whose heartbeat has expired; how many were moved."""
+        moved = 0
+        for member in self.client.smembers(self.workers_key):
+            worker = member.decode()
+            if worker != self.worker_id and not self.client.exists(self.alive_key(worker)):
+                moved += self._requeue(worker)
+                self.client.srem(self.workers_key, worker)
+        return moved
+
+    def _requeue(self, worker: str) -> int:
+        """LMOVE one at a time: each request is in one list or the other at every instant."""
+        moved = 0
+        # Pushed at the right end: the requests of a dead worker are the next ones popped.
+        while self.client.lmove(self.processing_key(worker), self.frontier_key, "RIGHT", "RIGHT"):
+            moved += 1
+        return moved
+
+    # Politeness.
+
+    def take_slot(self, host: str, interval: float) -> float:
+        """Take the host's slot for ``interval`` seconds; 0 when taken, otherwise the seconds to wait."""
+        key = f"{self.prefix}:slot:{host}"
+        if self.client.set(key, self.worker_id or b"-", nx=True, px=max(1, int(interval * 1000))):
+            return 0.0
+        remaining = self.client.pttl(key)
+        return max(remaining, 1) / 1000 if remaining and remaining > 0 else 0.001
+
+    # A new crawl.
+
+    def reset(self) -> None:
+        """Forget the previous crawl's fingerprints (the filter is sized per crawl, so it never fills up)."""
+        self.client.delete(self.seen_key)
+
+    def clear(self) -> None:
+        """Delete every key under the prefix (tests, and ``hitmon worker --reset``)."""
+        for key in self.client.scan_iter(match=f"{self.prefix}:*", count=500):
+            self.client.delete(key)
