@@ -2,30 +2,60 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from models.db import make_engine, upgrade_database
 
-POSTGRES_URL = os.environ.get("HITMON_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SERVER_URL = os.environ.get("HITMON_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Each test run works in a database of its own, so two runs on one server (two checkouts, CI beside a
+# developer) never drop each other's tables; it is created on first use and dropped at exit.
+RUN_DATABASE = f"hitmon_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+POSTGRES_URL = make_url(SERVER_URL).set(database=RUN_DATABASE).render_as_string(hide_password=False)
+_created: list[str] = []
+
+
+def _create_run_database() -> None:
+    server = make_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{RUN_DATABASE}"'))
+    finally:
+        server.dispose()
+    _created.append(RUN_DATABASE)
+    atexit.register(_drop_run_database)
+
+
+def _drop_run_database() -> None:
+    server = make_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)'))
+    except OperationalError:
+        pass
+    finally:
+        server.dispose()
 
 
 def reachable_postgres() -> Engine:
-    """An engine on the test PostgreSQL with an empty public schema; in CI its absence is a failure."""
-    engine = make_engine(POSTGRES_URL)
+    """An engine on this run's test database with an empty public schema; in CI its absence is a failure."""
     try:
+        if not _created:
+            _create_run_database()
+        engine = make_engine(POSTGRES_URL)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     except OperationalError as exc:
-        engine.dispose()
-        reason = f"PostgreSQL not reachable at {POSTGRES_URL}: {str(exc.orig).strip().splitlines()[0]}"
+        reason = f"PostgreSQL not reachable at {SERVER_URL}: {str(exc.orig).strip().splitlines()[0]}"
         if IN_CI:
             pytest.fail(reason)
         pytest.skip(reason)
