@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import DropArticle
-from pipeline.extract import decode_html, extract_article
-from pipeline.extract.dates import PAGE_ZONE
 from pipeline.record import ArticleRecord
+from pipeline.stages.extract import decode_html, extract_article
+from pipeline.stages.extract.dates import PAGE_ZONE
 
 Prediction = dict[str, str | None]
 COLUMNS = ("pages", "body_f1", "title", "date", "media")

@@ -9,7 +9,7 @@ shuffled (seed = repeat number) and dealt into ``--folds`` folds, each standing 
 ranked, with a model trained on the other folds' labels, by (a) the base (relevance score), (b)
 ``rerank_score`` of base and accept probability, (c) the accept probability alone (what the model learnt
 without the lexicon). Ties keep the shuffled order, so no ranking profits from the file's order. Figures
-are means over folds and repeats. ``--base rank``: (a) is ``pipeline.ranking.rank_score`` (relevance
+are means over folds and repeats. ``--base rank``: (a) is ``pipeline.desk.ranking.rank_score`` (relevance
 saturated, plus scope; no reprints here), what the candidate list is ordered by, and (b) blends with that.
 ``--holdout`` also trains on the whole labelled file and ranks the holdout file once.
 
@@ -35,11 +35,11 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import RelevanceSettings
-from pipeline.editor_model import Tokenizer, editor_tokenizer, train_editor_model
-from pipeline.ranking import rerank_score
-from pipeline.relevance import RelevanceModel, load_relevance, score_fields
-from pipeline.relevance.model import DEFAULT_RULES, builtin_lexicon, lexicon_categories
-from pipeline.relevance.rules import read_rules
+from pipeline.desk.editor_model import Tokenizer, editor_tokenizer, train_editor_model
+from pipeline.desk.ranking import rerank_score
+from pipeline.stages.relevance import RelevanceModel, load_relevance, score_fields
+from pipeline.stages.relevance.model import DEFAULT_RULES, builtin_lexicon, lexicon_categories
+from pipeline.stages.relevance.rules import read_rules
 
 RANKINGS = ("base", "blend", "model")
 MEASURES = ("p@5", "p@10", "ap", "ndcg")
@@ -116,7 +116,9 @@ def with_scores(items: list[dict], model: RelevanceModel, base: str = "relevance
         item | score_fields(item["title"], item.get("text", ""), item.get("media"), model) for item in items
     ]
     if base == "rank":
-        from pipeline.ranking import rank_score  # the candidate list's order; imported only when asked for
+        from pipeline.desk.ranking import (
+            rank_score,  # the candidate list's order; imported only when asked for
+        )
 
         scored = [i | {"score": rank_score(i["score"], i["title"], i.get("text", ""), 0)} for i in scored]
     return scored

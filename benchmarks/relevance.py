@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from pipeline.config import RelevanceSettings
-from pipeline.relevance import load_relevance, score_fields
+from pipeline.stages.relevance import load_relevance, score_fields
 
 TOP = 10
 

@@ -37,7 +37,7 @@ from crawler.tally import CrawlTally
 from models.db import make_engine, require_current_schema, session_factory, session_scope
 from models.schema import CrawlRun, Source
 from pipeline.config import Settings
-from pipeline.store import stored_urls
+from pipeline.store.articles import stored_urls
 
 
 class DistributedSpider(SourcesSpider):

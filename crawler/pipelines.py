@@ -17,7 +17,7 @@ from models.schema import Source
 from pipeline.config import Settings
 from pipeline.errors import ChallengePage, DropArticle
 from pipeline.record import ArticleRecord
-from pipeline.store import save_articles
+from pipeline.store.articles import save_articles
 
 
 class StorePipeline:

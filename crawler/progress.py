@@ -55,7 +55,7 @@ class LiveProgress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LiveProgress:
-        if not sys.stderr.isatty() or not crawler.settings.getbool("HITMON_PROGRESS", True):
+        if not sys.stderr.isatty():
             raise NotConfigured  # no message: Scrapy would print it on every piped crawl
         extension = cls()
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

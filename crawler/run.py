@@ -16,9 +16,9 @@ from models.db import make_engine, require_current_schema, session_factory, sess
 from models.schema import CrawlRun, CrawlSourceStats, PageValidator, Source
 from models.types import utcnow
 from pipeline.config import Settings
-from pipeline.crawl_lock import crawl_lock, default_owner
 from pipeline.errors import HitmonError
-from pipeline.store import stored_urls
+from pipeline.ops.crawl_lock import crawl_lock, default_owner
+from pipeline.store.articles import stored_urls
 
 
 @dataclass
@@ -79,7 +79,9 @@ def _crawl(
         raise
     finally:
         summary = _finish(sessions, run.id, plan, status, error)
-    from pipeline.stories import group_reprints  # datasketch loads after the crawl, when the workers are gone
+    from pipeline.store.stories import (
+        group_reprints,  # datasketch loads after the crawl, when the workers are gone
+    )
 
     with session_scope(sessions) as session:
         summary.stories = group_reprints(session, since=summary.started_at)

@@ -39,5 +39,4 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "LOG_LEVEL": "WARNING",
         "LOG_INSTALL_ROOT_HANDLER": False,
         "COOKIES_ENABLED": False,
-        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }

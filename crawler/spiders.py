@@ -2,7 +2,8 @@
 per article page.
 
 What a link is, where the next page is, what a feed holds and whether a response is a block is decided
-by ``pipeline.discover`` and ``pipeline.blocking``; this class schedules requests and keeps the tally.
+by ``pipeline.stages.discover`` and ``pipeline.stages.blocking``; this class schedules requests and keeps
+the tally.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.tally import CrawlTally
-from pipeline.blocking import blocked_reason
-from pipeline.discover import article_links, next_page_url, parse_feed, parse_sitemap
 from pipeline.record import ArticleRecord
+from pipeline.stages.blocking import blocked_reason
+from pipeline.stages.discover import article_links, next_page_url, parse_feed, parse_sitemap
 
 Parsed = TypeVar("Parsed")
 

@@ -14,7 +14,7 @@ from pipeline.record import ArticleRecord
 
 if TYPE_CHECKING:  # the stages (trafilatura, jieba, datasketch) load where pages are processed only:
     # with a pool, the crawl's main process fetches and stores and is ~100 MB lighter without them.
-    from pipeline.stages import Stages
+    from pipeline.stages.page import Stages
 
 # One per worker process, set by the pool's initializer: the only way to keep per-process state
 # in a ProcessPoolExecutor without shipping the relevance model with every page.
@@ -22,14 +22,14 @@ _worker_stages: Stages | None = None
 
 
 def _start_worker(settings: Settings) -> None:
-    from pipeline.stages import load_stages
+    from pipeline.stages.page import load_stages
 
     global _worker_stages
     _worker_stages = load_stages(settings)
 
 
 def _process_in_worker(record: ArticleRecord, max_age_days: int | None) -> ArticleRecord:
-    from pipeline.stages import process_page
+    from pipeline.stages.page import process_page
 
     assert _worker_stages is not None, "worker started without its stages"
     return process_page(record, _worker_stages, max_age_days)
@@ -50,13 +50,13 @@ class PageProcessor:
                 initargs=(settings,),
             )
         else:
-            from pipeline.stages import load_stages
+            from pipeline.stages.page import load_stages
 
             self.stages = load_stages(settings)
 
     async def process(self, record: ArticleRecord, max_age_days: int | None) -> ArticleRecord:
         if self.executor is None:
-            from pipeline.stages import process_page
+            from pipeline.stages.page import process_page
 
             assert self.stages is not None
             return process_page(record, self.stages, max_age_days)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from crawler.run import CrawlSummary, run_crawl
 from hitmon.samplesite import serve_sample_site, sources_yaml
 from models.db import make_engine, session_factory, session_scope, upgrade_database
-from pipeline import review
-from pipeline.candidates import weekly_candidates
 from pipeline.config import Settings
-from pipeline.export import render
-from pipeline.issues import plan_issue, record_issue
-from pipeline.sources import load_sources
-from pipeline.store import save_sources
+from pipeline.desk import review
+from pipeline.desk.candidates import Candidate
+from pipeline.desk.export import render
+from pipeline.desk.issues import export_issue
+from pipeline.desk.week import week_candidates
+from pipeline.store.articles import save_sources
+from pipeline.store.sources import load_sources
 from pipeline.weeks import IsoWeek
 
 SAMPLE_WEEK = IsoWeek(2018, 17)  # the sample site's news runs over 2018-W16 and 2018-W17
@@ -43,6 +46,13 @@ class DemoResult:
         return lines
 
 
+def accept_top_candidates(session: Session, settings: Settings, week: IsoWeek, count: int) -> list[Candidate]:
+    """What the demo's editor does: accept the week's first ``count`` candidates, as the desk lists them."""
+    chosen = week_candidates(session, settings, week)[:count]
+    review.decide(session, [c.id for c in chosen], "accept", actor="demo")
+    return chosen
+
+
 def run_demo(settings: Settings, out: Path, accept_count: int = 5) -> DemoResult:
     """Serve the sample site on a free loopback port, crawl it into ``out``/demo.db (made afresh),
     accept the sample week's top candidates and write the bulletin there as .docx, .md and .html."""
@@ -61,16 +71,16 @@ def run_demo(settings: Settings, out: Path, accept_count: int = 5) -> DemoResult
             save_sources(session, load_sources(sources_file))
         summary = run_crawl(settings, trigger="demo")
     with session_scope(sessions) as session:
-        ranked = weekly_candidates(session, SAMPLE_WEEK, settings.timezone)
-        chosen = ranked[:accept_count]
-        review.decide(session, [c.id for c in chosen], "accept", actor="demo")
-        planned = plan_issue(session, settings, SAMPLE_WEEK, number=SAMPLE_ISSUE)
+        ranked = week_candidates(session, settings, SAMPLE_WEEK)
+        accept_top_candidates(session, settings, SAMPLE_WEEK, accept_count)
+        planned, docx = export_issue(
+            session, settings, SAMPLE_WEEK, "docx", number=SAMPLE_ISSUE, actor="demo"
+        )
         files = []
         for fmt in ("docx", "md", "html"):
             path = out / f"weekly-{SAMPLE_ISSUE}.{fmt}"
-            path.write_bytes(render(planned.bulletin, settings.bulletin, fmt))
+            path.write_bytes(docx if fmt == "docx" else render(planned.bulletin, settings.bulletin, fmt))
             files.append(path)
-        record_issue(session, planned, actor="demo")
     engine.dispose()
     return DemoResult(
         out, database, summary, len(ranked), tuple(i.title for i in planned.bulletin.items), tuple(files)

@@ -259,7 +259,7 @@ class PageValidator(Base):
 
 class CrawlLock(Base):
     """Who is crawling: the lock on SQLite (heartbeat, stale takeover); on PostgreSQL, next to the advisory
-    lock, only the holder's name and time (see pipeline.crawl_lock)."""
+    lock, only the holder's name and time (see pipeline.ops.crawl_lock)."""
 
     __tablename__ = "crawl_locks"
 

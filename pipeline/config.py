@@ -86,6 +86,10 @@ class WebSettings(_Section):
     login_attempts_per_user: int = Field(5, ge=1)  # failed sign-ins per username within the window
     login_attempts_per_address: int = Field(20, ge=1)  # failed sign-ins per client address within the window
     login_window_seconds: int = Field(900, ge=1)
+    # argon2id parameters of new password hashes (existing ones are rehashed at their next sign-in)
+    password_time_cost: int = Field(3, ge=1, le=20)
+    password_memory_kib: int = Field(65536, ge=64, le=4 * 1024 * 1024)
+    password_parallelism: int = Field(4, ge=1, le=16)
 
 
 class ScheduleSettings(_Section):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import CrawlRun
 from models.types import utcnow
-from pipeline.crawl_lock import EX_TEMPFAIL
+from pipeline.ops.crawl_lock import EX_TEMPFAIL
 from scheduler.crawl_process import ProcessResult
 
 CLOCK_SLACK = timedelta(seconds=5)  # the child stamps its run with its own clock

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from models.db import session_factory, session_scope
 from models.types import utcnow
-from pipeline.alerts import Alert, compose, deliver_alert
-from pipeline.candidates import weekly_candidates
 from pipeline.config import Settings
-from pipeline.crawl_lock import CrawlAlreadyRunning, crawl_lock, default_owner
-from pipeline.health import HealthChange, health_changes, health_snapshot, mark_stale_sources
+from pipeline.desk.week import week_candidates
+from pipeline.ops.alerts import Alert, compose, deliver_alert
+from pipeline.ops.crawl_lock import CrawlAlreadyRunning, crawl_lock, default_owner
+from pipeline.ops.health import HealthChange, health_changes, health_snapshot, mark_stale_sources
 from pipeline.weeks import current_week
 from scheduler.crawl_process import CrawlProcess
 from scheduler.crawl_record import CrawlOutcome, record_crawl
@@ -111,7 +111,7 @@ def digest_job(ctx: JobContext) -> JobResult:
     settings = ctx.settings
     week = current_week(settings.timezone, ctx.now())
     with ctx.session() as session:
-        candidates = weekly_candidates(session, week, settings.timezone)
+        candidates = week_candidates(session, settings, week)
     schedule = settings.schedule
     alert = compose.candidates_ready(
         week, candidates, schedule.digest_size, settings.timezone, schedule.review_url

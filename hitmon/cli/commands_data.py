@@ -52,7 +52,7 @@ def extract(app: App, files: tuple[Path, ...], url: str | None, fmt: str) -> Non
 
 
 def _extracted(path: Path, url: str | None, timezone: str) -> dict[str, Any]:
-    from pipeline.extract import extract_article
+    from pipeline.stages.extract import extract_article
 
     record = ArticleRecord(
         url=url or path.resolve().as_uri(), source="", fetched_at=datetime.now(UTC), html=path.read_bytes()
@@ -98,7 +98,7 @@ def score(app: App, file: IO[str] | None) -> None:
     Example:
       echo '{"title": "互联网医院上线", "text": "电子病历……", "media": "某报"}' | hitmon score
     """
-    from pipeline.relevance import load_relevance, score_fields
+    from pipeline.stages.relevance import load_relevance, score_fields
 
     model = load_relevance(app.settings.relevance)
     stream = file or sys.stdin
@@ -127,7 +127,7 @@ def explain(app: App, article_id: int) -> None:
     Example:
       hitmon explain 12
     """
-    from pipeline.relevance import explain_article, load_relevance
+    from pipeline.stages.relevance import explain_article, load_relevance
 
     model = load_relevance(app.settings.relevance)
     with app.session() as session:
@@ -163,8 +163,8 @@ def reextract(app: App, since: datetime | None, source_name: str | None) -> None
     Example:
       hitmon reextract --since 2018-04-23 --source 江南省卫生健康委
     """
-    from pipeline.reextract import reextract_articles
-    from pipeline.stages import load_stages
+    from pipeline.stages.page import load_stages
+    from pipeline.store.reextract import reextract_articles
 
     start = local_midnight_utc(since.date(), app.settings.timezone) if since else None
     with app.session() as session:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +14,19 @@ import click
 from crawler.console import terminal
 from hitmon.cli.app import WEEK, App, pass_app, user_errors
 from hitmon.cli.show import candidates_table
-from pipeline import review as reviews
-from pipeline.candidates import candidate_window, weekly_candidates
-from pipeline.export import FORMATS, render
-from pipeline.issues import plan_issue, record_issue
+from pipeline.desk import review as reviews
+from pipeline.desk.article import edit_printed
+from pipeline.desk.export import FORMATS
+from pipeline.desk.issues import export_issue
+from pipeline.desk.week import week_candidates
 from pipeline.weeks import IsoWeek, current_week
+
+AS_OPTION = click.option(
+    "--as",
+    "actor",
+    metavar="NAME",
+    help="Who is deciding, for the history (default: the operating-system user).",
+)
 
 
 def _week(app: App, week: IsoWeek | None) -> IsoWeek:
@@ -37,27 +48,21 @@ def candidates(app: App, week: IsoWeek | None, show_all: bool, fmt: str) -> None
     """
     week = _week(app, week)
     with app.session() as session:
-        editor = _editor_model(session, app, week)
-        rows = weekly_candidates(
-            session,
-            week,
-            app.settings.timezone,
-            flagged_only=not show_all,
-            editor=editor,
-            editor_weight=app.settings.relevance.editor_weight,
-        )
+        rows = week_candidates(session, app.settings, week, show_all=show_all)
     if fmt == "json":
         click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
     else:
         terminal().print(candidates_table(rows, app.settings.timezone, f"{week}: {len(rows)} candidates"))
 
 
-def _editor_model(session, app: App, week: IsoWeek):  # type: ignore[no-untyped-def]
-    """The model of the editor's earlier decisions, once there are enough of them (see docs/ranking)."""
-    from pipeline.editor_model import editor_model_for  # scikit-learn loads only here
-
-    start, _ = candidate_window(session, week, app.settings.timezone)
-    return editor_model_for(session, app.settings.relevance, before=start)
+def _actor(actor: str | None) -> str:
+    """The name recorded in the history: ``--as``, else the operating-system user."""
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return f"uid {os.getuid()}"
 
 
 @click.group()
@@ -73,11 +78,12 @@ def review() -> None:
 def _decision(action: str, help_text: str) -> click.Command:
     @click.command(action, help=help_text)
     @click.argument("ids", nargs=-1, type=int, required=True)
+    @AS_OPTION
     @pass_app
     @user_errors
-    def command(app: App, ids: tuple[int, ...]) -> None:
+    def command(app: App, ids: tuple[int, ...], actor: str | None) -> None:
         with app.session() as session:
-            reviews.decide(session, ids, action)
+            reviews.decide(session, ids, action, actor=_actor(actor))
         click.echo(f"{action}: {', '.join(map(str, ids))}")
 
     return command
@@ -97,9 +103,12 @@ review.add_command(_decision("reset", "Undo a decision.\n\n\b\nExample:\n  hitmo
 @click.option(
     "--summary-file", type=click.File(encoding="utf-8"), help="主要内容 from a file ('-' for stdin)."
 )
+@AS_OPTION
 @pass_app
 @user_errors
-def review_edit(app: App, article_id: int, title: str | None, media: str | None, summary_file) -> None:  # type: ignore[no-untyped-def]
+def review_edit(
+    app: App, article_id: int, title: str | None, media: str | None, summary_file, actor: str | None
+) -> None:  # type: ignore[no-untyped-def]
     """Edit what the bulletin prints for an article.
 
     \b
@@ -108,15 +117,16 @@ def review_edit(app: App, article_id: int, title: str | None, media: str | None,
     """
     summary = summary_file.read() if summary_file else None
     with app.session() as session:
-        reviews.edit(session, article_id, title=title, media=media, summary=summary)
+        edit_printed(session, article_id, title=title, media=media, summary=summary, actor=_actor(actor))
     click.echo(f"edited {article_id}")
 
 
 @review.command("order")
 @click.argument("ids", nargs=-1, type=int, required=True)
+@AS_OPTION
 @pass_app
 @user_errors
-def review_order(app: App, ids: tuple[int, ...]) -> None:
+def review_order(app: App, ids: tuple[int, ...], actor: str | None) -> None:
     """Put accepted articles in bulletin order.
 
     \b
@@ -124,7 +134,7 @@ def review_order(app: App, ids: tuple[int, ...]) -> None:
       hitmon review order 15 12 9
     """
     with app.session() as session:
-        reviews.order(session, ids)
+        reviews.order(session, ids, actor=_actor(actor))
     click.echo(f"order: {', '.join(map(str, ids))}")
 
 
@@ -143,6 +153,7 @@ def review_order(app: App, ids: tuple[int, ...]) -> None:
 @click.option(
     "--out", type=click.Path(path_type=Path), help="Output file (default: OUTPUT_DIR/weekly-<issue>.<fmt>)."
 )
+@AS_OPTION
 @pass_app
 @user_errors
 def export(
@@ -153,6 +164,7 @@ def export(
     org: str | None,
     fmt: str,
     out: Path | None,  # type: ignore[no-untyped-def]
+    actor: str | None,
 ) -> None:
     """Export the week's accepted items as the bulletin, and record the issue.
 
@@ -162,17 +174,26 @@ def export(
     """
     texts = app.settings.bulletin.model_copy(update={"organisation": org} if org else {})
     day: date | None = issued.date() if issued else None
-    with app.session() as session:
-        planned = plan_issue(session, app.settings, week, number=number, issued=day)
-        if not planned.bulletin.items:
-            raise click.ClickException(
-                f"no accepted items for {week}: accept some with `hitmon review accept`"
-            )
+    with app.session() as session:  # rolled back if the file cannot be written: no record without a file
+        planned, body = export_issue(
+            session, app.settings, week, fmt, number=number, issued=day, actor=_actor(actor), texts=texts
+        )
         out = out or app.settings.output_dir / f"weekly-{planned.bulletin.number}.{fmt}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(render(planned.bulletin, texts, fmt))
-        record_issue(session, planned)
+        _write_atomically(out, body)
     click.echo(f"issue {planned.bulletin.number} ({week}, {len(planned.bulletin.items)} items): {out}")
+
+
+def _write_atomically(path: Path, body: bytes) -> None:
+    """The whole file or none: written beside the target, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(body)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 COMMANDS = [candidates, review, export]

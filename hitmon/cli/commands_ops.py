@@ -16,8 +16,8 @@ from hitmon.cli.app import App, pass_app, user_errors
 from hitmon.cli.show import local_time
 from models.db import upgrade_database
 from models.schema import CrawlRun, Source
-from pipeline.sources import load_sources
-from pipeline.store import save_sources
+from pipeline.store.articles import save_sources
+from pipeline.store.sources import load_sources
 
 
 @click.group()

@@ -14,7 +14,7 @@ from crawler.console import terminal
 from hitmon.cli.app import App, pass_app, user_errors
 from hitmon.cli.show import local_time
 from models.types import utcnow
-from pipeline.health import assess_sources
+from pipeline.ops.health import assess_sources
 from scheduler.jobs import JOBS
 
 

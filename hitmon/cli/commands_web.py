@@ -61,11 +61,11 @@ def users_add(app: App, username: str, role: str, password_stdin: bool) -> None:
       hitmon users add lihua --role admin
       printf '%s\\n' "$PASSWORD" | hitmon users add wang --password-stdin
     """
-    from hitmon.web.passwords import add_user
+    from pipeline.desk.accounts import Passwords, add_user
 
     password = _password(password_stdin)
     with app.session() as session:
-        add_user(session, username, password, role)
+        add_user(session, username, password, Passwords(app.settings.web), role)
     click.echo(f"added {username} ({role})")
 
 
@@ -81,11 +81,11 @@ def users_passwd(app: App, username: str, password_stdin: bool) -> None:
     Example:
       hitmon users passwd lihua
     """
-    from hitmon.web.passwords import set_password
+    from pipeline.desk.accounts import Passwords, set_password
 
     password = _password(password_stdin)
     with app.session() as session:
-        set_password(session, username, password)
+        set_password(session, username, password, Passwords(app.settings.web))
     click.echo(f"password changed for {username}")
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
-from pipeline.candidates import Candidate
+from pipeline.desk.candidates import Candidate
 
 
 def local_time(moment: datetime | None, timezone: str) -> str:

@@ -33,7 +33,7 @@ from hitmon.web.secret import session_secret
 from hitmon.web.throttle import LoginThrottle
 from models.db import make_engine, require_current_schema, session_factory
 from pipeline.config import Settings
-from pipeline.export.links import is_web_link
+from pipeline.desk.export.links import is_web_link
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "hitmon_session"

@@ -15,7 +15,8 @@ from starlette.templating import Jinja2Templates
 from hitmon.web.throttle import LoginThrottle
 from models.db import session_scope
 from pipeline.config import Settings
-from pipeline.relevance import RelevanceModel, load_relevance
+from pipeline.desk.accounts import Passwords
+from pipeline.stages.relevance import RelevanceModel, load_relevance
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -39,6 +40,10 @@ class WebContext:
     sessions: sessionmaker[Session]
     templates: Jinja2Templates
     throttle: LoginThrottle
+
+    @cached_property
+    def passwords(self) -> Passwords:
+        return Passwords(self.settings.web)
 
     @cached_property
     def relevance(self) -> RelevanceModel:

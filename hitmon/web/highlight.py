@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from pipeline.relevance import Contribution
-from pipeline.relevance.matching import fold
+from pipeline.stages.relevance import Contribution
+from pipeline.stages.relevance.matching import fold
 
 
 def match_spans(text: str, field: str, contributions: Iterable[Contribution]) -> list[tuple[int, int]]:

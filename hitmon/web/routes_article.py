@@ -8,20 +8,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hitmon.web import desk
 from hitmon.web.auth import safe_next
 from hitmon.web.context import signed_in, web_context
 from hitmon.web.csrf import checked_form
 from hitmon.web.highlight import highlight, match_spans
 from hitmon.web.pages import back, flash, render
-from pipeline.review import UnknownArticle
+from pipeline.desk.article import article_view, edit_printed, summarise
+from pipeline.desk.review import UnknownArticle
 
 
 async def article_page(request: Request) -> Response:
     web = web_context(request)
     article_id = request.path_params["article_id"]
     try:
-        view = await web.run(desk.article_view, article_id, web.relevance)
+        view = await web.run(article_view, article_id, web.relevance)
     except UnknownArticle:
         raise HTTPException(404, "没有这篇文章") from None
     contributions = view.explanation.contributions
@@ -40,7 +40,7 @@ async def edit(request: Request) -> Response:
     article_id = request.path_params["article_id"]
     fields = {name: str(form.get(name, "")) for name in ("title", "media", "summary")}
     try:
-        await web_context(request).run(desk.edit, article_id, **fields, actor=signed_in(request).username)
+        await web_context(request).run(edit_printed, article_id, **fields, actor=signed_in(request).username)
     except UnknownArticle:
         raise HTTPException(404, "没有这篇文章") from None
     flash(request, "已保存")
@@ -54,9 +54,9 @@ async def summary(request: Request) -> Response:
     article_id = request.path_params["article_id"]
     full_text = form.get("mode") == "full"
     try:
-        view = await web.run(desk.article_view, article_id, web.relevance)
+        view = await web.run(article_view, article_id, web.relevance)
         terms = view.explanation.matched
-        await web.run(desk.summarise, article_id, full_text, terms, signed_in(request).username)
+        await web.run(summarise, article_id, full_text, terms, signed_in(request).username)
     except UnknownArticle:
         raise HTTPException(404, "没有这篇文章") from None
     flash(request, "主要内容已恢复为全文" if full_text else "主要内容已换成摘要（摘自原文的句子）")

@@ -10,11 +10,13 @@ from starlette.routing import Route
 from hitmon.web.auth import password_mark, safe_next
 from hitmon.web.context import SignedIn, web_context
 from hitmon.web.csrf import checked_form, csrf_token, new_csrf_token
-from hitmon.web.passwords import authenticate
+from pipeline.desk.accounts import Passwords, authenticate
 
 
-def _sign_in(session: Session, username: str, password: str) -> tuple[SignedIn, str] | None:
-    user = authenticate(session, username, password)
+def _sign_in(
+    session: Session, username: str, password: str, passwords: Passwords
+) -> tuple[SignedIn, str] | None:
+    user = authenticate(session, username, password, passwords)
     return (SignedIn(user.username, user.role), password_mark(user.password_hash)) if user else None
 
 
@@ -32,7 +34,7 @@ async def login(request: Request) -> Response:
     if web.throttle.blocked(username, address):
         message = "登录失败次数过多，请过几分钟再试。"
         return _form(request, next_path, username, message, status_code=429)
-    signed = await web.run(_sign_in, username, password) if username and password else None
+    signed = await web.run(_sign_in, username, password, web.passwords) if username and password else None
     if signed is None:
         web.throttle.failed(username, address)
         return _form(request, next_path, username, "用户名或密码错误。", status_code=400)

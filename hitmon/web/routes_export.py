@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hitmon.web import desk
 from hitmon.web.context import signed_in, web_context
 from hitmon.web.csrf import checked_form
 from hitmon.web.pages import flash, render, week_of
+from pipeline.desk.export import FORMATS, render_html
+from pipeline.desk.issues import NothingToExport, export_issue, plan_issue
 from pipeline.errors import HitmonError
-from pipeline.export import FORMATS, render_html
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -31,14 +31,14 @@ BULLETIN_CSP = (
 async def preview_page(request: Request) -> Response:
     web = web_context(request)
     week = week_of(request, request.query_params.get("week"))
-    planned = await web.run(desk.planned_issue, web.settings, week)
+    planned = await web.run(plan_issue, web.settings, week)
     return render(request, "preview.html", {"week": week, "bulletin": planned.bulletin, "formats": FORMATS})
 
 
 async def bulletin_page(request: Request) -> Response:
     web = web_context(request)
     week = week_of(request, request.query_params.get("week"))
-    planned = await web.run(desk.planned_issue, web.settings, week)
+    planned = await web.run(plan_issue, web.settings, week)
     html = render_html(planned.bulletin, web.settings.bulletin)
     return Response(
         html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": BULLETIN_CSP}
@@ -55,12 +55,14 @@ async def export(request: Request) -> Response:
     number, issued = _optional_number(form.get("number")), _optional_date(form.get("issued"))
     actor = signed_in(request).username
     try:
-        planned, body = await web.run(desk.export_issue, web.settings, week, number, issued, fmt, actor)
+        planned, body = await web.run(
+            export_issue, web.settings, week, fmt, number=number, issued=issued, actor=actor
+        )
+    except NothingToExport:
+        flash(request, f"{week} 还没有采用的条目：请先在本周列表中采用", "error")
+        return RedirectResponse(f"/preview?week={week}", status_code=303)
     except HitmonError as exc:
         flash(request, str(exc), "error")
-        return RedirectResponse(f"/preview?week={week}", status_code=303)
-    if not planned.bulletin.items:
-        flash(request, f"{week} 还没有采用的条目：请先在本周列表中采用", "error")
         return RedirectResponse(f"/preview?week={week}", status_code=303)
     filename = f"weekly-{planned.bulletin.number}.{fmt}"
     disposition = f'attachment; filename="{filename}"'

@@ -10,23 +10,23 @@ from starlette.routing import Route
 from hitmon.web.charts import bar_chart
 from hitmon.web.context import web_context
 from hitmon.web.pages import render, week_of
-from pipeline.overview import SourceHealth, WeekCounts, source_health, week_counts
+from hitmon.web.routes_sources import source_health
+from pipeline.desk.overview import WeekCounts, week_counts
 from pipeline.weeks import IsoWeek
 
 WEEKDAYS = "一二三四五六日"
 
 
-def _overview(
-    session: Session, week: IsoWeek, timezone: str, flagged_only: bool
-) -> tuple[WeekCounts, list[SourceHealth]]:
-    return week_counts(session, week, timezone, flagged_only=flagged_only), source_health(session)
+def _counts(session: Session, week: IsoWeek, timezone: str, flagged_only: bool) -> WeekCounts:
+    return week_counts(session, week, timezone, flagged_only=flagged_only)
 
 
 async def overview_page(request: Request) -> Response:
     web = web_context(request)
     week = week_of(request, request.query_params.get("week"))
     flagged_only = request.query_params.get("show") != "all"
-    counts, health = await web.run(_overview, week, web.settings.timezone, flagged_only)
+    counts = await web.run(_counts, week, web.settings.timezone, flagged_only)
+    health = await source_health(request)
     per_day = [(f"周{WEEKDAYS[day.weekday()]} {day.month}-{day.day}", count) for day, count in counts.per_day]
     context = {
         "week": week,

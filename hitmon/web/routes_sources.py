@@ -15,10 +15,11 @@ from hitmon.web.context import web_context
 from hitmon.web.csrf import checked_form
 from hitmon.web.pages import flash, render
 from models.schema import Source
+from models.types import utcnow
 from pipeline.errors import HitmonError
-from pipeline.overview import source_health
-from pipeline.sources import SourceSpec
-from pipeline.store import save_sources
+from pipeline.ops.health import SourceHealth, assess_sources
+from pipeline.store.articles import save_sources
+from pipeline.store.sources import SourceSpec
 
 FIELDS = ("name", "kind", "url", "media", "link_pattern")
 
@@ -37,8 +38,14 @@ def set_enabled(session: Session, source_id: int, enabled: bool) -> str:
     return source.name
 
 
+async def source_health(request: Request) -> list[SourceHealth]:
+    """Each source's health as ``hitmon sources health`` shows it (stale included)."""
+    web = web_context(request)
+    return await web.run(assess_sources, utcnow(), web.settings.schedule.expect_new_within_days)
+
+
 async def sources_page(request: Request) -> Response:
-    health = await web_context(request).run(source_health)
+    health = await source_health(request)
     return render(request, "sources.html", {"sources": health, "draft": {}, "error": None})
 
 
@@ -68,7 +75,7 @@ async def switch(request: Request) -> Response:
 
 
 async def _form_error(request: Request, draft: dict[str, str], message: str) -> Response:
-    health = await web_context(request).run(source_health)
+    health = await source_health(request)
     return render(request, "sources.html", {"sources": health, "draft": draft, "error": message}, 400)
 
 

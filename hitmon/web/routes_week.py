@@ -9,10 +9,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hitmon.web import desk
 from hitmon.web.context import signed_in, web_context
 from hitmon.web.csrf import checked_form
 from hitmon.web.pages import back, flash, number, render, week_of
+from pipeline.desk import review
+from pipeline.desk.week import WeekFilters, week_view
+from pipeline.desk.week import move as move_item
 from pipeline.errors import HitmonError
 from pipeline.weeks import IsoWeek
 
@@ -27,12 +29,12 @@ async def week_page(request: Request) -> Response:
     web = web_context(request)
     params = request.query_params
     week = week_of(request, params.get("week"))
-    filters = desk.WeekFilters(
+    filters = WeekFilters(
         show_all=params.get("show") == "all",
         source=params.get("source") or None,
         search=params.get("q") or None,
     )
-    view = await web.run(desk.week_view, week, web.settings.timezone, filters)
+    view = await web.run(week_view, web.settings, week, filters)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     following = IsoWeek.containing(week.monday + timedelta(days=7))
     context = {
@@ -53,7 +55,7 @@ async def decide(request: Request) -> Response:
         return _refused(request, form, "未知操作")
     article_id = number(form.get("article_id"))
     try:
-        await web_context(request).run(desk.decide, article_id, action, signed_in(request).username)
+        await web_context(request).run(review.decide, [article_id], action, actor=signed_in(request).username)
     except HitmonError as exc:
         return _refused(request, form, str(exc))
     flash(request, f"{ACTIONS[action]}：#{article_id}")
@@ -67,7 +69,7 @@ async def move(request: Request) -> Response:
     week = week_of(request, form.get("week"))
     article_id = number(form.get("article_id"))
     try:
-        await web.run(desk.move, week, web.settings.timezone, article_id, step, signed_in(request).username)
+        await web.run(move_item, web.settings, week, article_id, step, signed_in(request).username)
     except HitmonError as exc:
         return _refused(request, form, str(exc))
     return back(form)
@@ -78,7 +80,7 @@ async def reorder(request: Request) -> Response:
     form = await checked_form(request)
     ids = [number(part) for part in str(form.get("ids", "")).split(",") if part.strip()]
     try:
-        await web_context(request).run(desk.reorder, ids, signed_in(request).username)
+        await web_context(request).run(review.order, ids, actor=signed_in(request).username)
     except HitmonError as exc:
         return _refused(request, form, str(exc))
     return back(form)

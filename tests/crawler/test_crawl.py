@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hitmon.samplesite import RunningServer, load_sample_articles, serve_sample_site, sources_yaml
 from models.db import make_engine, session_factory, session_scope
 from models.schema import Article, CrawlRun, Source
-from pipeline.crawl_lock import crawl_lock
+from pipeline.ops.crawl_lock import crawl_lock
 
 pytestmark = pytest.mark.slow
 Completed = subprocess.CompletedProcess[str]

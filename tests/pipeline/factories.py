@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from models.db import session_factory, session_scope
 from models.schema import Source
 from pipeline.record import ArticleRecord
-from pipeline.sources import SourceSpec
-from pipeline.store import save_articles, save_sources
+from pipeline.store.articles import save_articles, save_sources
+from pipeline.store.sources import SourceSpec
 
 SHANGHAI = timezone(timedelta(hours=8))
 SOURCES = [

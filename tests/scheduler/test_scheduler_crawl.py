@@ -15,12 +15,12 @@ from sqlalchemy import Engine, select
 from models.db import session_factory, session_scope
 from models.schema import CrawlRun, JobRun, Source
 from pipeline.config import Settings
-from pipeline.crawl_lock import crawl_lock
-from pipeline.store import save_sources
+from pipeline.ops.crawl_lock import crawl_lock
+from pipeline.store.articles import save_sources
 from scheduler.crawl_process import CrawlProcess, crawl_command
 from scheduler.jobs import JobContext, run_job
-from tests.pipeline.alerts.receivers import WebhookReceiver
 from tests.pipeline.factories import SOURCES
+from tests.pipeline.ops.alerts.receivers import WebhookReceiver
 
 PRELUDE = """
 import os, sys
@@ -50,7 +50,7 @@ os._exit(9)
 LOCKED = (
     PRELUDE
     + """
-from pipeline.crawl_lock import CrawlAlreadyRunning, crawl_lock
+from pipeline.ops.crawl_lock import CrawlAlreadyRunning, crawl_lock
 try:
     with crawl_lock(sessions.kw["bind"], f"crawl pid {os.getpid()}"):
         with session_scope(sessions) as s:

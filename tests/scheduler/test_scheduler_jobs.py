@@ -7,10 +7,10 @@ from sqlalchemy import Engine, select
 from models.db import session_factory, session_scope
 from models.schema import JobRun
 from pipeline.config import Settings
-from pipeline.crawl_lock import crawl_lock
+from pipeline.ops.crawl_lock import crawl_lock
 from scheduler.jobs import JobContext, run_job
-from tests.pipeline.alerts.receivers import WebhookReceiver
 from tests.pipeline.factories import record, store
+from tests.pipeline.ops.alerts.receivers import WebhookReceiver
 
 FRIDAY_MORNING = datetime(2018, 4, 27, 0, tzinfo=UTC)  # 08:00 in Shanghai, ISO week 2018-W17
 

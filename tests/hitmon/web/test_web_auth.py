@@ -10,12 +10,12 @@ from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
 from hitmon.web.auth import safe_next
-from hitmon.web.passwords import set_password
 from hitmon.web.secret import session_secret
 from models.db import session_factory, session_scope
 from models.schema import User
 from pipeline.config import WebSettings
-from tests.hitmon.web.webtools import PASSWORD, app_routes, csrf_of
+from pipeline.desk.accounts import set_password
+from tests.hitmon.web.webtools import PASSWORD, app_routes, cheap_passwords, csrf_of
 
 
 def test_every_page_redirects_to_sign_in_when_signed_out(client: TestClient) -> None:
@@ -152,7 +152,7 @@ def test_a_new_password_ends_existing_sessions(editor: tuple[TestClient, str], e
     client, _ = editor
     assert client.get("/week", follow_redirects=False).status_code == 200
     with session_scope(session_factory(engine)) as session:
-        set_password(session, "editor1", "a brand new password")
+        set_password(session, "editor1", "a brand new password", cheap_passwords())
     assert client.get("/week", follow_redirects=False).status_code == 303
 
 

@@ -19,10 +19,10 @@ import httpx2
 import pytest
 from sqlalchemy import Engine, select
 
-from hitmon.web.passwords import add_user
 from models.db import make_engine, session_factory, session_scope, upgrade_database
 from models.schema import Issue, Review
-from tests.hitmon.web.webtools import PASSWORD, SECRET, WEEK
+from pipeline.desk.accounts import add_user
+from tests.hitmon.web.webtools import CHEAP_HASHING, PASSWORD, SECRET, WEEK, cheap_passwords
 from tests.pipeline.factories import record, store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,7 +73,7 @@ def browser_db(tmp_path: Path) -> Iterator[Engine]:
         record(3, 25, score=5.0, title=HOSTILE_TITLE),
     )
     with session_scope(session_factory(engine)) as session:
-        add_user(session, "editor1", PASSWORD)
+        add_user(session, "editor1", PASSWORD, cheap_passwords())
     yield engine
     engine.dispose()
 
@@ -83,7 +83,8 @@ def server(browser_db: Engine, tmp_path: Path) -> Iterator[str]:
     """`hitmon serve` on a free loopback port, stopped after the test."""
     need_browser()
     port = free_port()
-    env = {**os.environ, "HITMON_WEB__SECRET_KEY": SECRET}
+    cheap = {f"HITMON_WEB__{name.upper()}": str(value) for name, value in CHEAP_HASHING.items()}
+    env = {**os.environ, "HITMON_WEB__SECRET_KEY": SECRET, **cheap}
     command = [
         str(Path(sys.executable).with_name("hitmon")),
         "--db",

@@ -5,9 +5,9 @@ import re
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
-from hitmon.web.desk import moved
 from models.db import session_factory, session_scope
 from models.schema import Review, ReviewEvent
+from pipeline.desk.week import moved
 from tests.hitmon.web.webtools import WEEK
 from tests.pipeline.factories import record, store
 

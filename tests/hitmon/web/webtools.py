@@ -8,9 +8,9 @@ from sqlalchemy import Engine
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from hitmon.web.passwords import add_user
 from models.db import session_factory, session_scope
 from pipeline.config import Settings, WebSettings
+from pipeline.desk.accounts import Passwords, add_user
 
 PASSWORD = "correct horse battery"
 SECRET = "s" * 48
@@ -18,15 +18,23 @@ WEEK = "2018-W17"  # 2018-04-23 .. 2018-04-29, the week the factories' records f
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+# argon2 at its cheapest: hashing strength is argon2's business, the sign-in flow is ours to test.
+CHEAP_HASHING = {"password_time_cost": 1, "password_memory_kib": 64, "password_parallelism": 1}
+
+
 def web_settings(engine: Engine, **web: object) -> Settings:
     url = engine.url.render_as_string(hide_password=False)
-    return Settings(db=url, web=WebSettings(secret_key=SECRET, **web))
+    return Settings(db=url, web=WebSettings(secret_key=SECRET, **{**CHEAP_HASHING, **web}))
+
+
+def cheap_passwords() -> Passwords:
+    return Passwords(WebSettings(**CHEAP_HASHING))
 
 
 def add_users(engine: Engine) -> None:
     with session_scope(session_factory(engine)) as session:
-        add_user(session, "editor1", PASSWORD, "editor")
-        add_user(session, "admin1", PASSWORD, "admin")
+        add_user(session, "editor1", PASSWORD, cheap_passwords(), "editor")
+        add_user(session, "admin1", PASSWORD, cheap_passwords(), "admin")
 
 
 def csrf_of(html: str) -> str:

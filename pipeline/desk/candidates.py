@@ -1,0 +1,153 @@
+"""The week's candidates: flagged stories published in the ISO week, one row per story, ranked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from models.schema import Article, Issue, IssueItem, Relevance
+from pipeline.desk.printed import printed
+from pipeline.desk.ranking import rank_score, rerank_score
+from pipeline.weeks import IsoWeek, local_midnight_utc
+
+if TYPE_CHECKING:  # scikit-learn loads only where an editor model is trained
+    from pipeline.desk.editor_model import EditorModel
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int  # the leading article of the story
+    title: str
+    media: str
+    published_at: datetime | None
+    url: str
+    score: float  # relevance: how clearly health-IT it is
+    rank_score: float  # what the list is ordered by (pipeline.desk.ranking)
+    flagged: bool
+    matched: tuple[str, ...]
+    reprints: int  # how many other copies of the story were stored
+    status: str  # pending | accepted | rejected
+    position: int | None
+    source: str | None
+
+    def as_json(self) -> dict[str, object]:
+        published = self.published_at.isoformat() if self.published_at else None
+        fields = ("id", "title", "media", "url", "score", "matched", "reprints", "status", "rank_score")
+        return {**{name: getattr(self, name) for name in fields}, "published_at": published}
+
+
+def candidate_window(session: Session, week: IsoWeek, timezone: str) -> tuple[datetime, datetime]:
+    """[start, end) in UTC: the ISO week, reaching back to the day after the last issue's period
+    so that items published between two issues (a weekend) are not lost."""
+    start_day = week.monday
+    previous_end = session.scalar(select(func.max(Issue.period_end)).where(Issue.period_end < week.monday))
+    if previous_end is not None and week.monday - previous_end <= timedelta(days=7):
+        start_day = previous_end + timedelta(days=1)
+    return local_midnight_utc(start_day, timezone), local_midnight_utc(
+        week.day(7) + timedelta(days=1), timezone
+    )
+
+
+def weekly_candidates(
+    session: Session,
+    week: IsoWeek,
+    timezone: str,
+    *,
+    flagged_only: bool = True,
+    editor: EditorModel | None = None,
+    editor_weight: float = 0.0,
+) -> list[Candidate]:
+    """The week's stories, ranked; with an ``editor`` model (pipeline.desk.editor_model) its leaning moves
+    each candidate by up to ``editor_weight / 2``."""
+    start, end = candidate_window(session, week, timezone)
+    exported_elsewhere = (
+        select(IssueItem.article_id)
+        .join(Issue)
+        .where(Issue.week != str(week), IssueItem.article_id.is_not(None))
+    )
+    query = (
+        select(Article)
+        .join(Relevance, isouter=not flagged_only)
+        .options(joinedload(Article.relevance), joinedload(Article.review), joinedload(Article.source))
+        .where(Article.published_at >= start, Article.published_at < end)
+        .where(Article.id.not_in(exported_elsewhere))
+    )
+    if flagged_only:
+        query = query.where(Relevance.flagged.is_(True))
+    articles = list(session.scalars(query).unique())
+    copies = _story_sizes(session, {a.story_id for a in articles if a.story_id is not None})
+    by_story: dict[object, list[Article]] = {}
+    for article in articles:
+        by_story.setdefault(article.story_id or ("article", article.id), []).append(article)
+    candidates = [_candidate(group, copies) for group in by_story.values()]
+    if editor is not None:
+        candidates = [_reranked(c, by_story, editor, editor_weight) for c in candidates]
+    candidates.sort(key=_rank)
+    return candidates
+
+
+def _story_sizes(session: Session, story_ids: set[int]) -> dict[int, int]:
+    if not story_ids:
+        return {}
+    query = (
+        select(Article.story_id, func.count())
+        .where(Article.story_id.in_(story_ids))
+        .group_by(Article.story_id)
+    )
+    return {story_id: count for story_id, count in session.execute(query)}
+
+
+def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
+    lead = _leader(group)
+    relevance = lead.relevance
+    review = next((a.review for a in group if a.review and a.review.status != "pending"), lead.review)
+    best = max(group, key=lambda a: a.relevance.score if a.relevance else 0.0)
+    score = best.relevance.score if best.relevance else 0.0
+    reprints = copies.get(lead.story_id, 1) - 1 if lead.story_id else 0
+    shown = printed(lead, review)
+    return Candidate(
+        id=review.article_id if review else lead.id,
+        title=shown.title,
+        media=shown.media,
+        published_at=lead.published_at,
+        url=lead.canonical_url,
+        score=round(score, 3),
+        rank_score=rank_score(score, lead.title, lead.text, reprints),
+        flagged=bool(relevance and relevance.flagged),
+        matched=tuple(relevance.matched) if relevance else (),
+        reprints=reprints,
+        status=review.status if review else "pending",
+        position=review.position if review else None,
+        source=lead.source.name if lead.source else None,
+    )
+
+
+def _reranked(
+    candidate: Candidate, by_story: dict[object, list[Article]], editor: EditorModel, weight: float
+) -> Candidate:
+    lead = next(a for group in by_story.values() for a in group if a.id == candidate.id)
+    leaning = editor.accept_probability(lead.title, lead.text, candidate.media)
+    return replace(candidate, rank_score=round(rerank_score(candidate.rank_score, leaning, weight), 3))
+
+
+def _leader(group: list[Article]) -> Article:
+    story = group[0].story if group[0].story_id else None
+    for article in group:
+        if story is not None and article.id == story.leader_id:
+            return article
+    return min(group, key=lambda a: (a.published_at, a.id))
+
+
+def _rank(candidate: Candidate) -> tuple[object, ...]:
+    published = candidate.published_at.timestamp() if candidate.published_at else 0.0
+    return (-candidate.rank_score, -candidate.score, -published, candidate.id)
+
+
+def accepted_in_order(candidates: list[Candidate]) -> list[Candidate]:
+    """Accepted candidates in the editor's order: positioned ones first, then by rank."""
+    accepted = [c for c in candidates if c.status == "accepted"]
+    return sorted(accepted, key=lambda c: (c.position is None, c.position or 0))

@@ -1,0 +1,1 @@
+"""Operations: the crawl lock, source health and alerts."""

@@ -1,0 +1,1 @@
+"""The page stages: pure functions over one fetched page (discover, extract, relevance, dedupe)."""

@@ -1,0 +1,94 @@
+"""Extraction stage: a fetched page in, the article's title, text, time, media, author and link out.
+
+The only package of the project that imports trafilatura. See docs/extraction.md for the order in which
+each field's candidates are tried.
+"""
+
+from __future__ import annotations
+
+from pipeline.errors import NotAnArticle
+from pipeline.record import ArticleRecord
+from pipeline.stages.extract.blocks import check_blocked
+from pipeline.stages.extract.body import feed_body, find_body, is_link_list
+from pipeline.stages.extract.canonical import find_canonical
+from pipeline.stages.extract.dates import find_published, parse_datetime
+from pipeline.stages.extract.decode import decode_html
+from pipeline.stages.extract.media import find_author, find_media
+from pipeline.stages.extract.page import parse_page
+from pipeline.stages.extract.title import find_title
+
+__all__ = ["decode_html", "extract_article"]
+
+_BINARY_SAMPLE = 2048
+_MIN_BODY_CHARS = 20
+_NUL_SHARE = 20  # more than one byte in 20 is NUL: not text
+
+
+def extract_article(record: ArticleRecord) -> ArticleRecord:
+    """Fill title, text, published_at (UTC), media, author and canonical_url from ``record.html``.
+
+    Raises ChallengePage, DeletedArticle or NotAnArticle (binary, empty, no body), each with the reason.
+    """
+    if not record.html or not record.html.strip():
+        if (record.feed_entry or {}).get("content"):
+            return _from_feed(record)
+        raise NotAnArticle("empty page")
+    if _looks_binary(record.html):
+        raise NotAnArticle("binary content, not HTML")
+    page = parse_page(decode_html(record.html, record.http_encoding))
+    if page is None:
+        raise NotAnArticle("no HTML document in the page")
+    check_blocked(page)
+    feed = record.feed_entry or {}
+    # The title comes first: the date and media are looked for under it, and the body drops its copy.
+    title = find_title(page) or (feed.get("title") or "").strip()
+    published_at = find_published(page, record.url, record.fetched_at, title)
+    media = find_media(page, title, record.source_media, feed.get("author"))
+    author = find_author(page, media, feed.get("author"))
+    canonical_url = find_canonical(page, record.url)
+    text = find_body(page, record.url, title)
+    if _too_short(text) and feed.get("content"):
+        # The page renders its article with JavaScript: the feed item's title and body are the article's.
+        title = (feed.get("title") or "").strip() or title
+        text = feed_body(feed["content"], title)
+    if _too_short(text):
+        raise NotAnArticle("no article body found")
+    if is_link_list(page, text):
+        raise NotAnArticle("a list of links (listing or navigation page), not an article")
+    return record.evolve(
+        title=title,
+        text=text,
+        published_at=published_at,
+        media=media,
+        author=author,
+        canonical_url=canonical_url,
+    )
+
+
+def _from_feed(record: ArticleRecord) -> ArticleRecord:
+    """The article page could not be fetched: the feed item's own title, body, author and time stand in."""
+    feed = record.feed_entry
+    title = (feed.get("title") or "").strip()
+    text = feed_body(feed["content"], title)
+    if _too_short(text):
+        raise NotAnArticle("the page could not be fetched and the feed item has no article body")
+    published = parse_datetime(feed.get("published") or "")
+    return record.evolve(
+        title=title,
+        text=text,
+        published_at=published[0] if published else None,
+        media=record.source_media or (feed.get("author") or "").strip() or None,
+    )
+
+
+def _too_short(text: str) -> bool:
+    return len("".join(text.split())) < _MIN_BODY_CHARS
+
+
+def _looks_binary(body: bytes) -> bool:
+    """A known binary signature (images, PDFs, archives) or many NUL bytes; a stray NUL is tolerated."""
+    sample = body[:_BINARY_SAMPLE]
+    if sample.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
+        return True
+    has_bom = sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return not has_bom and sample.count(b"\x00") > len(sample) // _NUL_SHARE

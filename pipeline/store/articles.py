@@ -1,0 +1,159 @@
+"""Where a record becomes a row: upserts keyed on the canonical URL, and the sources table."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.schema import Article, Relevance, Source
+from models.types import utcnow
+from pipeline.record import ArticleRecord
+from pipeline.store.sources import SourceSpec
+
+ARTICLE_FIELDS = (
+    "url",
+    "source_id",
+    "title",
+    "text",
+    "published_at",
+    "media",
+    "author",
+    "fetched_at",
+    "html_gz",
+    "http_encoding",
+    "fingerprint",
+)
+
+
+ROWS_PER_STATEMENT = 200  # well under SQLite's limit of bound parameters per statement
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    new: int
+    updated: int
+    article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesResult:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    not_in_file: tuple[str, ...]
+
+
+def save_sources(session: Session, specs: Sequence[SourceSpec]) -> SourcesResult:
+    """Add or update sources by name.
+
+    Sources missing from the file are kept: their articles refer to them."""
+    existing = {source.name: source for source in session.scalars(select(Source))}
+    added, updated = [], []
+    for spec in specs:
+        source = existing.get(spec.name)
+        if source is None:
+            source = Source(name=spec.name)
+            session.add(source)
+            added.append(spec.name)
+        else:
+            updated.append(spec.name)
+        source.kind, source.url, source.media = spec.kind, spec.url, spec.media_name
+        source.options, source.enabled = spec.options(), spec.enabled
+    session.flush()
+    missing = sorted(set(existing) - {spec.name for spec in specs})
+    return SourcesResult(tuple(added), tuple(updated), tuple(missing))
+
+
+def save_articles(
+    session: Session, records: Iterable[ArticleRecord], source_ids: dict[str, int]
+) -> SaveResult:
+    """Insert or update the records' article and relevance rows, a few statements for the whole batch.
+
+    The upsert (ON CONFLICT on the canonical URL) keeps one row per article under concurrent writers.
+    """
+    records = list(records)
+    if not records:
+        return SaveResult(0, 0, ())
+    latest = {record.link: record for record in records}  # a page twice in one batch: the later copy wins
+    known = set(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(list(latest)))))
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list(latest.values())):
+        ids.update(_upsert_articles(session, chunk, source_ids))
+        _upsert_relevance(session, [(ids[record.link], record) for record in chunk])
+    new = len(latest.keys() - known)
+    return SaveResult(new=new, updated=len(latest) - new, article_ids=tuple(ids[r.link] for r in records))
+
+
+def _chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRecord]]:
+    for start in range(0, len(records), ROWS_PER_STATEMENT):
+        yield records[start : start + ROWS_PER_STATEMENT]
+
+
+def _insert(session: Session):  # type: ignore[no-untyped-def]
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _article_row(record: ArticleRecord, source_id: int | None) -> dict[str, object]:
+    return {
+        "canonical_url": record.link,
+        "url": record.url,
+        "source_id": source_id,
+        "title": record.title,
+        "text": record.text,
+        "published_at": record.published_at,
+        "media": record.media or record.source_media,
+        "author": record.author,
+        "fetched_at": record.fetched_at,
+        "html_gz": gzip.compress(record.html, compresslevel=6) if record.html else None,
+        "http_encoding": record.http_encoding,
+        "fingerprint": record.fingerprint,
+    }
+
+
+def _upsert_articles(
+    session: Session, records: list[ArticleRecord], source_ids: dict[str, int]
+) -> dict[str, int]:
+    """canonical URL -> article id, for one multi-row upsert."""
+    statement = _insert(session)(Article).values([_article_row(r, source_ids.get(r.source)) for r in records])
+    statement = statement.on_conflict_do_update(
+        index_elements=[Article.canonical_url],
+        set_={name: statement.excluded[name] for name in ARTICLE_FIELDS},
+    ).returning(Article.id, Article.canonical_url)
+    return {link: article_id for article_id, link in session.execute(statement)}
+
+
+def _upsert_relevance(session: Session, scored: list[tuple[int, ArticleRecord]]) -> None:
+    now = utcnow()
+    rows = [
+        {
+            "article_id": article_id,
+            "score": r.score,
+            "flagged": r.flagged,
+            "matched": list(r.matched),
+            "scored_at": now,
+        }
+        for article_id, r in scored
+    ]
+    statement = _insert(session)(Relevance).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Relevance.article_id],
+        set_={name: statement.excluded[name] for name in ("score", "flagged", "matched", "scored_at")},
+    )
+    session.execute(statement)
+
+
+def stored_urls(session: Session, source_id: int | None = None) -> set[str]:
+    """Fetched and canonical URLs already stored: the crawl does not fetch these again."""
+    query = select(Article.url, Article.canonical_url)
+    if source_id is not None:
+        query = query.where(Article.source_id == source_id)
+    return {url for row in session.execute(query) for url in row}
+
+
+def raw_html(article: Article) -> bytes:
+    """The response body as fetched, for re-extraction."""
+    return gzip.decompress(article.html_gz) if article.html_gz else b""

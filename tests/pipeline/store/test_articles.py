@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import gzip
+
+from sqlalchemy import Engine, func, select
+
+from models.db import session_factory, session_scope
+from models.schema import Article, Relevance, Source
+from pipeline.store.articles import raw_html, save_articles, save_sources, stored_urls
+from pipeline.store.sources import SourceSpec
+from tests.pipeline.factories import record, store
+
+
+def test_upsert_keeps_one_row_per_canonical_url(engine: Engine) -> None:
+    first = record(1, 23, canonical_url="https://mp.weixin.qq.com/s/abc")
+    (a,) = store(engine, first)
+    mirror_copy = first.evolve(
+        url="http://mirror/s/abc.html", title="新标题", score=1.0, flagged=False, matched=()
+    )
+    (b,) = store(engine, mirror_copy)
+    assert a == b
+    with session_scope(session_factory(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1
+        article = session.get_one(Article, a)
+        assert (article.title, article.url, article.canonical_url) == (
+            "新标题",
+            "http://mirror/s/abc.html",
+            "https://mp.weixin.qq.com/s/abc",
+        )
+        relevance = session.get_one(Relevance, a)
+        assert (relevance.score, relevance.flagged, relevance.matched) == (1.0, False, [])
+        assert raw_html(article) == first.html and gzip.decompress(article.html_gz) == first.html
+        assert article.source.name == "HIT前哨网"
+
+
+def test_new_and_updated_counts(engine: Engine) -> None:
+    with session_scope(session_factory(engine)) as session:
+        save_sources(session, [SourceSpec(name="HIT前哨网", kind="listing", url="http://h/")])
+        ids = {s.name: s.id for s in session.scalars(select(Source))}
+        first = save_articles(session, [record(1, 23), record(2, 23)], ids)
+        second = save_articles(session, [record(2, 23), record(3, 24)], ids)
+        assert (first.new, first.updated, second.new, second.updated) == (2, 0, 1, 1)
+        assert stored_urls(session) == {f"http://127.0.0.1:1/hit/{n}.html" for n in (1, 2, 3)}
+
+
+def test_save_sources_adds_updates_and_keeps(engine: Engine) -> None:
+    with session_scope(session_factory(engine)) as session:
+        save_sources(
+            session,
+            [
+                SourceSpec(name="a", kind="feed", url="http://a/"),
+                SourceSpec(name="b", kind="listing", url="http://b/"),
+            ],
+        )
+        result = save_sources(
+            session, [SourceSpec(name="a", kind="feed", url="http://a2/", media="甲", max_pages=2)]
+        )
+        assert (result.added, result.updated, result.not_in_file) == ((), ("a",), ("b",))
+        a = session.scalar(select(Source).where(Source.name == "a"))
+        assert (a.url, a.media, a.options) == ("http://a2/", "甲", {"max_pages": 2})
+
+
+def test_a_batch_with_the_same_page_twice_and_more_rows_than_one_statement(engine: Engine) -> None:
+    mirror = record(1, 23, canonical_url="https://mp.weixin.qq.com/s/same")
+    again = mirror.evolve(url="http://mirror-2/s/same.html", title="后一份")
+    many = [record(n, 24) for n in range(10, 460)]  # more than ROWS_PER_STATEMENT
+    ids = store(engine, mirror, *many, again)
+    assert ids[0] == ids[-1] and len(set(ids)) == 451
+    with session_scope(session_factory(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 451
+        assert session.get_one(Article, ids[0]).title == "后一份"
+        assert session.scalar(select(func.count()).select_from(Relevance)) == 451
