@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from hitmon.cli.app import App, pass_app, user_errors
+from hitmon.cli.app import ROW_ID, App, pass_app, user_errors
 from models.schema import Article
 from pipeline.errors import DropArticle, HitmonError, InputError
 from pipeline.record import ArticleRecord
@@ -117,7 +117,7 @@ def score(app: App, file: IO[str] | None) -> None:
 
 
 @click.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ROW_ID)
 @pass_app
 @user_errors
 def explain(app: App, article_id: int) -> None:

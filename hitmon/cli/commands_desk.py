@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.console import terminal
-from hitmon.cli.app import WEEK, App, pass_app, user_errors
+from hitmon.cli.app import ISSUE_NUMBER, ROW_ID, WEEK, App, pass_app, user_errors
 from hitmon.cli.show import candidates_table
 from pipeline import review as reviews
 from pipeline.candidates import candidate_window, weekly_candidates
@@ -72,7 +72,7 @@ def review() -> None:
 
 def _decision(action: str, help_text: str) -> click.Command:
     @click.command(action, help=help_text)
-    @click.argument("ids", nargs=-1, type=int, required=True)
+    @click.argument("ids", nargs=-1, type=ROW_ID, required=True)
     @pass_app
     @user_errors
     def command(app: App, ids: tuple[int, ...]) -> None:
@@ -91,7 +91,7 @@ review.add_command(_decision("reset", "Undo a decision.\n\n\b\nExample:\n  hitmo
 
 
 @review.command("edit")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ROW_ID)
 @click.option("--title", help="The title to print (empty: back to the crawled title).")
 @click.option("--media", help="The 媒体 to print.")
 @click.option(
@@ -113,7 +113,7 @@ def review_edit(app: App, article_id: int, title: str | None, media: str | None,
 
 
 @review.command("order")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ROW_ID, required=True)
 @pass_app
 @user_errors
 def review_order(app: App, ids: tuple[int, ...]) -> None:
@@ -131,7 +131,7 @@ def review_order(app: App, ids: tuple[int, ...]) -> None:
 @click.command()
 @click.option("--week", type=WEEK, required=True, help="ISO week of the issue, e.g. 2018-W17.")
 @click.option(
-    "--issue", "number", type=click.IntRange(min=1), help="Issue number (default: the last one + 1)."
+    "--issue", "number", type=ISSUE_NUMBER, help="Issue number, 1-9999 (default: the last one + 1)."
 )
 @click.option(
     "--date", "issued", type=click.DateTime(["%Y-%m-%d"]), help="Issue date (default: that week's Friday)."

@@ -38,7 +38,7 @@ def test_bulletin_texts_are_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "field"),
     [
-        ('db = "x"\n[crawl]\nconcurrency = "many"\n', 3, "crawl.concurrency"),
+        ('db = "sqlite:///x.db"\n[crawl]\nconcurrency = "many"\n', 3, "crawl.concurrency"),
         ('[bulletin]\ntitle = "t"\nbogus = 1\n', 3, "bulletin.bogus"),
         ("[crawl]\nretries = -1\n", 2, "crawl.retries"),
     ],
@@ -52,7 +52,7 @@ def test_bad_value_names_file_line_and_field(tmp_path: Path, text: str, line: in
 
 
 def test_broken_toml_names_the_line(tmp_path: Path) -> None:
-    config = write(tmp_path / "bad.toml", 'db = "x"\n[crawl\n')
+    config = write(tmp_path / "bad.toml", 'db = "sqlite:///x.db"\n[crawl\n')
     with pytest.raises(InputError, match="not valid TOML") as caught:
         load_settings(config)
     assert caught.value.line == 2
