@@ -11,6 +11,7 @@ import click
 from crawler.console import terminal
 from hitmon.cli.app import ISSUE_NUMBER, ROW_ID, WEEK, App, pass_app, user_errors
 from hitmon.cli.show import candidates_table
+from hitmon.cli.staged import staged_file
 from pipeline import review as reviews
 from pipeline.candidates import candidate_window, weekly_candidates
 from pipeline.export import FORMATS, render
@@ -169,9 +170,13 @@ def export(
                 f"no accepted items for {week}: accept some with `hitmon review accept`"
             )
         out = out or app.settings.output_dir / f"weekly-{planned.bulletin.number}.{fmt}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(render(planned.bulletin, texts, fmt))
-        record_issue(session, planned)
+        # Never a file without its record nor a record without its file: the file is written aside,
+        # put in place once the issue is recorded, and removed again if the record cannot be committed.
+        with staged_file(out, render(planned.bulletin, texts, fmt)) as staged:
+            record_issue(session, planned)
+            session.flush()
+            staged.publish()
+            session.commit()
     click.echo(f"issue {planned.bulletin.number} ({week}, {len(planned.bulletin.items)} items): {out}")
 
 
