@@ -69,7 +69,7 @@ class SourceSpec(BaseModel):
     def _fetchable_url(cls, value: str) -> str:
         problem = url_problem(value)  # the one URL policy (pipeline.urls)
         if problem:
-            raise ValueError(problem)
+            raise ValueError(f"must be an http:// or https:// URL ({problem})")
         return value
 
     @field_validator("link_pattern")

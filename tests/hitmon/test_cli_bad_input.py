@@ -120,13 +120,13 @@ CASES: dict[str, Case] = {
     "sources port 99999": Case(
         ["sources", "load", "s.yaml"],
         2,
-        "s.yaml:4: url: malformed URL",
+        "s.yaml:4: url: must be an http:// or https:// URL (malformed URL",
         {"s.yaml": SOURCE.replace("127.0.0.1:9", "127.0.0.1:99999")},
     ),
     "sources newline in url": Case(
         ["sources", "load", "s.yaml"],
         2,
-        "s.yaml:4: url: URL contains whitespace",
+        "s.yaml:4: url: must be an http:// or https:// URL (URL contains whitespace",
         {"s.yaml": SOURCE.replace("http://127.0.0.1:9/a/", '"http://127.0.0.1:9/a/\\nX-Injected: 1"')},
     ),
     "sources catastrophic link_pattern": Case(
