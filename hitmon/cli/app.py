@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hitmon.cli.errors import errors_to_exit_status
 from models.db import make_engine, require_current_schema, session_factory, session_scope
 from pipeline.config import Settings
+from pipeline.urls import url_problem
 from pipeline.weeks import IsoWeek
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +68,37 @@ class WeekType(click.ParamType):
 
 
 WEEK = WeekType()
+
+
+class DayType(click.DateTime):
+    """A date (YYYY-MM-DD) in the years a week may be in: beyond, time-zone arithmetic overflows."""
+
+    name = "DAY"
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        moment = super().convert(value, param, ctx)
+        if not WeekType.FIRST_YEAR <= moment.year <= WeekType.LAST_YEAR:
+            self.fail(f"{value}: days from {WeekType.FIRST_YEAR} to {WeekType.LAST_YEAR} only", param, ctx)
+        return moment
+
+
+class UrlType(click.ParamType):
+    """A URL hitmon may fetch or print (pipeline.urls, the one URL policy)."""
+
+    name = "URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        problem = url_problem(value)
+        if problem:
+            self.fail(f"{value!r}: {problem}", param, ctx)
+        return str(value)
+
+
+DAY = DayType()
+URL = UrlType()
 # Row ids fit a signed 64-bit integer (SQLite and PostgreSQL BIGINT); larger ones overflow the driver.
 ROW_ID = click.IntRange(1, 2**63 - 1)
 ISSUE_NUMBER = click.IntRange(1, 9999)  # 期号: printed in Chinese numerals, 第一期 to 第九九九九期

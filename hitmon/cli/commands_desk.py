@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from crawler.console import terminal
-from hitmon.cli.app import ISSUE_NUMBER, ROW_ID, WEEK, App, pass_app, user_errors
+from hitmon.cli.app import DAY, ISSUE_NUMBER, ROW_ID, WEEK, App, pass_app, user_errors
 from hitmon.cli.show import candidates_table
 from hitmon.cli.staged import staged_file
 from pipeline import review as reviews
 from pipeline.candidates import candidate_window, weekly_candidates
+from pipeline.errors import InputError
 from pipeline.export import FORMATS, render
 from pipeline.issues import plan_issue, record_issue
 from pipeline.weeks import IsoWeek, current_week
@@ -107,10 +108,17 @@ def review_edit(app: App, article_id: int, title: str | None, media: str | None,
     Example:
       hitmon review edit 12 --title "新标题" --summary-file summary.txt
     """
-    summary = summary_file.read() if summary_file else None
+    summary = _read_all(summary_file) if summary_file else None
     with app.session() as session:
         reviews.edit(session, article_id, title=title, media=media, summary=summary)
     click.echo(f"edited {article_id}")
+
+
+def _read_all(file) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return file.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(getattr(file, "name", "stdin"), f"not UTF-8 text (byte {exc.start})") from None
 
 
 @review.command("order")
@@ -134,9 +142,7 @@ def review_order(app: App, ids: tuple[int, ...]) -> None:
 @click.option(
     "--issue", "number", type=ISSUE_NUMBER, help="Issue number, 1-9999 (default: the last one + 1)."
 )
-@click.option(
-    "--date", "issued", type=click.DateTime(["%Y-%m-%d"]), help="Issue date (default: that week's Friday)."
-)
+@click.option("--date", "issued", type=DAY, help="Issue date (default: that week's Friday).")
 @click.option(
     "--org", help="The organisation printed under the title (default: the bulletin.organisation setting)."
 )
@@ -169,10 +175,11 @@ def export(
             raise click.ClickException(
                 f"no accepted items for {week}: accept some with `hitmon review accept`"
             )
-        out = out or app.settings.output_dir / f"weekly-{planned.bulletin.number}.{fmt}"
         # Never a file without its record nor a record without its file: the file is written aside,
         # put in place once the issue is recorded, and removed again if the record cannot be committed.
-        with staged_file(out, render(planned.bulletin, texts, fmt)) as staged:
+        option = "--out" if out else "output_dir"
+        out = out or app.settings.output_dir / f"weekly-{planned.bulletin.number}.{fmt}"
+        with staged_file(out, render(planned.bulletin, texts, fmt), option) as staged:
             record_issue(session, planned)
             session.flush()
             staged.publish()

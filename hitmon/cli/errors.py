@@ -52,6 +52,8 @@ def describe(exc: BaseException) -> tuple[str, int]:
         return str(exc), FAILED
     if isinstance(exc, SQLAlchemyError):
         return f"database error: {_first_line(getattr(exc, 'orig', None) or exc)}", FAILED
+    if isinstance(exc, UnicodeDecodeError):  # a file or stream a command read is not UTF-8
+        return f"input is not UTF-8 text (byte {exc.start}: {exc.reason})", BAD_INPUT
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or type(exc).__name__}{where}", FAILED

@@ -268,6 +268,27 @@ CASES: dict[str, Case] = {
         "--out out: is a folder",
         {"out": folder},
     ),
+    "reextract since year 1": Case(
+        ["reextract", "--since", "0001-01-01"], 2, "Invalid value for '--since': 0001-01-01"
+    ),
+    "export date year 1": Case(
+        ["export", "--week", "2018-W17", "--date", "0001-01-01"], 2, "Invalid value for '--date': 0001-01-01"
+    ),
+    "extract url port 99999": Case(
+        ["extract", "page.html", "--url", "http://a.example:99999/1.html"],
+        2,
+        "Invalid value for '--url': 'http://a.example:99999/1.html': malformed URL",
+        {"page.html": "<html></html>"},
+    ),
+    "score a binary file": Case(
+        ["score", "bin.jsonl"], 2, "bin.jsonl: not UTF-8 text", {"bin.jsonl": b"\xff\xfe{}\n"}
+    ),
+    "review edit a binary summary": Case(
+        ["review", "edit", "1", "--summary-file", "bin.txt"],
+        2,
+        "bin.txt: not UTF-8 text",
+        {"bin.txt": b"ok\xff\n"},
+    ),
     "runs limit 2**70": Case(["runs", "--limit", BIG_ID], 2, "Invalid value for '--limit'"),
     # databases
     **SQLITE_FILE_CASES,

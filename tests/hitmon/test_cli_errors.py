@@ -35,6 +35,8 @@ def test_each_kind_of_error_has_its_exit_status(tmp_path: Path) -> None:
         broken = raised(lambda: connection.execute(text("SELECT * FROM nowhere")))
     assert isinstance(broken, SQLAlchemyError)
     assert describe(broken) == ("database error: no such table: nowhere", FAILED)
+    undecodable = raised(lambda: b"ok \xff".decode())
+    assert describe(undecodable) == ("input is not UTF-8 text (byte 3: invalid start byte)", BAD_INPUT)
 
 
 def test_an_error_nobody_foresaw_is_one_line_naming_where_it_was_raised() -> None:
