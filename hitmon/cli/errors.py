@@ -33,8 +33,8 @@ def errors_to_exit_status() -> Iterator[None]:
     """Run a command; turn what it raises into ``error: <one line>`` on stderr and its exit status."""
     try:
         yield
-    except (click.exceptions.Exit, click.Abort):
-        raise  # --help, --version, ctx.exit() and Ctrl-C: click's own handling is right
+    except (click.exceptions.Exit, click.Abort, BrokenPipeError):
+        raise  # --help, --version, ctx.exit(), Ctrl-C, `| head`: click's own handling is right
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "hitmon"
         fail(f"{where}: {exc.format_message()}", BAD_INPUT)
