@@ -11,19 +11,9 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_origin
-from zoneinfo import ZoneInfo
+from typing import Any, Literal, get_origin
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -31,55 +21,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 from pydantic_settings.exceptions import SettingsError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from pipeline.errors import InputError
+from pipeline.setting_types import MAX_SECONDS, DatabaseUrl, Seconds, TextFile, TimeZoneName
 
 DEFAULT_CONFIG_FILE = Path("hitmon.toml")
 MAX_CONFIG_BYTES = 1 << 20  # a config file is a few KB; more is a mistake (a log, a binary)
 MAX_CONFIG_NESTING = 16  # tables and arrays within each other; hitmon's own settings go 3 deep
-MAX_TEXT_FILE_BYTES = 64 << 20  # the lexicon and rules files
-MAX_SECONDS = 30 * 24 * 3600.0  # any duration setting: longer overflows timers, and is never meant
-DATABASE_BACKENDS = ("sqlite", "postgresql")
-
-
-def _time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (KeyError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {name!r} (e.g. Asia/Shanghai)") from None
-    return name
-
-
-def _text_file(path: Path) -> Path:
-    """A lexicon or rules file that the relevance stage can read: an existing UTF-8 text file."""
-    try:
-        if not path.is_file():
-            raise ValueError(f"{path} is not a file")
-        if path.stat().st_size > MAX_TEXT_FILE_BYTES:
-            raise ValueError(f"{path} is larger than {MAX_TEXT_FILE_BYTES >> 20} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValueError(f"{path} is not UTF-8 text (line {line}, byte {exc.start})") from None
-    if b"\0" in data:
-        raise ValueError(f"{path} is not a text file (it holds NUL bytes)")
-    return path
-
-
-TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
-TextFile = Annotated[Path, AfterValidator(_text_file)]
-
-
-def Seconds(default: float, *, positive: bool = False) -> Any:  # a Field: named like the type it makes
-    """A duration in seconds: finite, not negative (or positive), at most MAX_SECONDS."""
-    bound = {"gt": 0} if positive else {"ge": 0}
-    return Field(default, le=MAX_SECONDS, **bound)
 
 
 class _Section(BaseModel):
@@ -153,16 +101,13 @@ class ScheduleSettings(_Section):
     maintenance: str = "30 4 * * sun"  # SQLite VACUUM + ANALYZE; PostgreSQL ANALYZE
     misfire_grace: float = Seconds(12 * 3600)  # seconds late a missed run still runs (machine was off)
     crawl_command: list[str] = []  # default: this Python's ``-m crawler``; flags are appended
-    crawl_timeout: float = Seconds(
-        4 * 3600, positive=True
-    )  # seconds before a crawl is stopped and recorded as failed
+    # seconds before a crawl is stopped and recorded as failed
+    crawl_timeout: float = Seconds(4 * 3600, positive=True)
     kill_grace: float = Seconds(30)  # seconds between SIGTERM and SIGKILL when stopping a crawl
-    stale_lock: float = Seconds(
-        900, positive=True
-    )  # seconds without heartbeat before an SQLite lock is taken over
-    expect_new_within_days: int | None = Field(
-        7, ge=1, le=3650
-    )  # a source bringing nothing newer is marked stale
+    # seconds without heartbeat before an SQLite lock is taken over
+    stale_lock: float = Seconds(900, positive=True)
+    # a source bringing nothing newer is marked stale
+    expect_new_within_days: int | None = Field(7, ge=1, le=3650)
     digest_size: int = Field(10, ge=1, le=1000)  # candidates listed in the digest
     review_url: str | None = None  # linked from the digest (the review web app)
 
@@ -212,15 +157,13 @@ class DistributedSettings(_Section):
 
     redis_url: str = "redis://127.0.0.1:6379/0"
     key_prefix: str = "hitmon"  # every key of the frontier starts with this (one prefix per deployment)
-    bloom_capacity: int = Field(
-        1_000_000, ge=1000, le=10**10
-    )  # URLs one crawl may see before false positives rise
+    # URLs one crawl may see before false positives rise
+    bloom_capacity: int = Field(1_000_000, ge=1000, le=10**10)
     bloom_error_rate: float = Field(0.001, gt=0, lt=0.5)  # chance a new URL is taken for one already seen
     idle_timeout: float = Seconds(60.0, positive=True)  # seconds a worker waits once the frontier is drained
     domain_interval: float = Seconds(0.0)  # seconds between two requests to one host, across workers
-    alive_ttl: float = Field(
-        15.0, ge=1, le=MAX_SECONDS
-    )  # a worker silent this long is dead: its requests are requeued
+    # a worker silent this long is dead: its requests are requeued
+    alive_ttl: float = Field(15.0, ge=1, le=MAX_SECONDS)
 
 
 class Settings(BaseSettings):
@@ -232,7 +175,7 @@ class Settings(BaseSettings):
         allow_inf_nan=False,
     )
 
-    db: str = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
+    db: DatabaseUrl = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
     timezone: TimeZoneName = "Asia/Shanghai"  # where weeks and dates are read and shown
     sources_file: Path | None = None  # what ``hitmon sources load`` reads when no file is named
     output_dir: Path = Path("output")
@@ -243,18 +186,6 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
     distributed: DistributedSettings = DistributedSettings()
-
-    @field_validator("db")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        """An SQLite or PostgreSQL URL (the drivers hitmon installs); anything else fails here, not later."""
-        try:
-            backend = make_url(value).get_backend_name()
-        except ArgumentError:
-            raise ValueError(f"not a database URL: {value!r} (e.g. sqlite:///hitmon.db)") from None
-        if backend not in DATABASE_BACKENDS:
-            raise ValueError(f"{backend} is not supported: use sqlite:///FILE or postgresql://USER@HOST/NAME")
-        return value
 
     @classmethod
     def settings_customise_sources(
