@@ -14,7 +14,7 @@ from pipeline.regex_safety import regex_problem
 from pipeline.urls import url_problem
 
 MAX_FILE_BYTES = 1 << 20  # a thousand sources take about 200 KB
-MAX_NESTING = 8  # sources: [ {name: ...} ] is 3 deep; more is a mistake or an attack on the parser
+MAX_NESTING = 8  # sources: [ {name: x} ] is 4 deep, its values counted; more is a mistake or an attack
 # The YAML types a sources file needs; any other tag (!!python/object, !!binary, !!set) is refused.
 ALLOWED_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
