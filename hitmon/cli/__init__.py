@@ -15,12 +15,13 @@ from hitmon.cli import (
     commands_schedule,
     commands_web,
 )
-from hitmon.cli.app import App, fail
+from hitmon.cli.app import App, HitmonGroup
 from pipeline.config import load_settings
-from pipeline.errors import InputError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=HitmonGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--config", type=click.Path(path_type=Path), help="TOML config file (default: ./hitmon.toml if present)."
 )
@@ -38,10 +39,7 @@ def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
     """
     if ctx.resilient_parsing:
         return
-    try:
-        ctx.obj = App(load_settings(config, db=db), config_file=config)
-    except InputError as exc:
-        fail(str(exc), 2)
+    ctx.obj = App(load_settings(config, db=db), config_file=config)
 
 
 for module in (
