@@ -163,6 +163,7 @@ class Settings(BaseSettings):
     )
 
     db: str = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
+    db_busy_timeout: float = Field(30.0, gt=0)  # seconds a command or web request waits on a busy SQLite file
     timezone: str = "Asia/Shanghai"  # where weeks and dates are read and shown
     sources_file: Path | None = None  # what ``hitmon sources load`` reads when no file is named
     output_dir: Path = Path("output")
