@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import DatabaseError, make_engine, require_current_schema, session_factory, session_scope
@@ -79,5 +80,9 @@ def user_errors(command: F) -> F:
             fail(str(exc), 2)
         except (HitmonError, DatabaseError) as exc:
             fail(str(exc), getattr(exc, "exit_code", 1))
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):
+                raise
+            fail("the database stayed locked by another process past db_busy_timeout: try again", 75)
 
     return wrapper  # type: ignore[return-value]
