@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from models.schema import Article, Issue, IssueItem, Relevance
 from pipeline.ranking import rank_score, rerank_score
@@ -71,7 +71,13 @@ def weekly_candidates(
     query = (
         select(Article)
         .join(Relevance, isouter=not flagged_only)
-        .options(joinedload(Article.relevance), joinedload(Article.review), joinedload(Article.source))
+        .options(
+            joinedload(Article.relevance),
+            joinedload(Article.review),
+            joinedload(Article.source),
+            joinedload(Article.story),  # the leader of each story, in this query rather than one per story
+            defer(Article.html_gz),  # the raw pages are a week's largest column and the list never shows them
+        )
         .where(Article.published_at >= start, Article.published_at < end)
         .where(Article.id.not_in(exported_elsewhere))
     )
