@@ -157,6 +157,14 @@ class DistributedSettings(_Section):
     alive_ttl: float = Field(15.0, ge=1)  # a worker silent this long is dead: its requests are requeued
 
 
+class RetentionSettings(_Section):
+    """What old articles keep (see docs/operations.md#retention)."""
+
+    # Days the raw page of an article is kept after its fetch (for ``hitmon reextract``); older pages are
+    # dropped by the weekly maintenance and ``hitmon db vacuum``, the extracted text stays. None: forever.
+    raw_html_days: int | None = Field(None, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HITMON_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -174,6 +182,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
     distributed: DistributedSettings = DistributedSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @classmethod
     def settings_customise_sources(
