@@ -10,8 +10,9 @@ whose cost follows the crawl, not the archive:
 2. LSH finds each fresh article's near-duplicates published within ``REPRINT_WINDOW`` of *its own* date,
    and a union-find joins them, with the stories they already belong to, into groups: each story is
    written once, however many copies joined it;
-3. the groups are written a few hundred articles per transaction, so other writers (the web app, ``hitmon
-   review``) wait milliseconds, not the whole grouping, on a busy SQLite database.
+3. the groups are written a few hundred articles per transaction, each leader chosen before its
+   transaction begins, so other writers (the web app, ``hitmon review``) wait milliseconds, not the
+   whole grouping, on a busy SQLite database.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, case, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from models.schema import Article, Story
@@ -68,9 +69,9 @@ def group_reprints(session: Session, since: datetime) -> int:
         _link_span(session, span, groups)
     fresh_ids = {row.id for row in fresh}
     found = [members for members in groups.members() if fresh_ids & set(members)]
+    session.commit()  # the reads so far took no lock; each batch below writes in a transaction of its own
     for batch in _batches(found):
-        _choose_leaders(session, {_record_group(session, members) for members in batch})
-        session.commit()
+        _write_batch(session, batch)
     return sum(len(fresh_ids.intersection(members)) for members in found)
 
 
@@ -94,9 +95,6 @@ class Groups:
         self._parent.setdefault(root_b, root_b)
         if root_a != root_b:
             self._parent[max(root_a, root_b)] = min(root_a, root_b)
-
-    def same(self, a: int, b: int) -> bool:
-        return self.find(a) == self.find(b)
 
     def members(self) -> list[list[int]]:
         """Each group of two or more nodes, as the article and story ids in it (stories negative)."""
@@ -143,7 +141,8 @@ def _link_span(session: Session, span: list[Row], groups: Groups) -> None:
     for row in pool.values():
         index.add(row.id, row.title, row.text, row.fingerprint)
     for row in span:
-        already_grouped = partial(groups.same, row.id)
+        root = groups.find(row.id)  # fixed while one query runs: unions come after it
+        already_grouped = lambda key, root=root: groups.find(key) == root  # noqa: E731 - bound per row
         for key in index.find(row.title, row.text, row.fingerprint, known=already_grouped):
             other = pool[key]
             if key != row.id and abs(other.day - row.day) <= REPRINT_WINDOW:
@@ -165,13 +164,48 @@ def _batches(found: list[list[int]]) -> Iterator[list[list[int]]]:
         yield batch
 
 
-def _record_group(session: Session, members: list[int]) -> int:
-    """Put the group's articles, and every copy of the stories it touches, into one story (the oldest);
-    returns its id."""
-    stories = sorted(-node for node in members if node < 0)
-    articles = [node for node in members if node > 0]
-    if stories:
-        keep, merged = stories[0], stories[1:]
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One group to write: its articles, the stories it joins (merged into the oldest) and its leader."""
+
+    articles: list[int]
+    stories: list[int]  # ascending: the first one is kept
+    leader: int
+
+
+def _write_batch(session: Session, batch: list[list[int]]) -> None:
+    """Choose every leader first (reads, no lock), then write the batch in one short transaction."""
+    placements = _placements(session, batch)
+    for placement in placements:
+        _place(session, placement)
+    session.commit()
+
+
+def _placements(session: Session, batch: list[list[int]]) -> list[Placement]:
+    """Each group's leader, among its own articles and every copy of the stories it touches."""
+    articles = [node for members in batch for node in members if node > 0]
+    stories = [-node for members in batch for node in members if node < 0]
+    by_article: dict[int, Copy] = {}
+    by_story: dict[int, list[Copy]] = {}
+    for story_id, copy in _copies(session, articles, stories):
+        by_article[copy.id] = copy
+        if story_id is not None:
+            by_story.setdefault(story_id, []).append(copy)
+    placements = []
+    for members in batch:
+        own = [node for node in members if node > 0]
+        joined = sorted(-node for node in members if node < 0)
+        copies = {by_article[i].id: by_article[i] for i in own}
+        copies.update((copy.id, copy) for story in joined for copy in by_story.get(story, []))
+        leader = choose_leader(sorted(copies.values(), key=lambda copy: copy.id)).id
+        placements.append(Placement(own, joined, leader))
+    return placements
+
+
+def _place(session: Session, placement: Placement) -> None:
+    """Put the group's articles, and every copy of the stories it touches, into one story (the oldest)."""
+    if placement.stories:
+        keep, merged = placement.stories[0], placement.stories[1:]
     else:
         story = Story()
         session.add(story)
@@ -180,31 +214,27 @@ def _record_group(session: Session, members: list[int]) -> int:
     if merged:
         session.execute(update(Article).where(Article.story_id.in_(merged)).values(story_id=keep))
         session.execute(delete(Story).where(Story.id.in_(merged)))
-    for chunk in _chunked(articles, ARTICLES_PER_TRANSACTION):
+    for chunk in _chunked(placement.articles, ARTICLES_PER_TRANSACTION):
         session.execute(update(Article).where(Article.id.in_(chunk)).values(story_id=keep))
-    return keep
+    session.execute(update(Story).where(Story.id == keep).values(leader_id=placement.leader))
 
 
-def _choose_leaders(session: Session, story_ids: set[int]) -> None:
-    """Each story's leading copy, chosen once among all its copies after the batch joined them."""
-    copies: dict[int, list[Copy]] = {}
-    for chunk in _chunked(sorted(story_ids), ARTICLES_PER_TRANSACTION):
-        for story_id, copy in _copies(session, chunk):
-            copies.setdefault(story_id, []).append(copy)
-    for story_id, members in copies.items():
-        leader = choose_leader(members).id
-        session.execute(update(Story).where(Story.id == story_id).values(leader_id=leader))
-
-
-def _copies(session: Session, story_ids: list[int]) -> Iterator[tuple[int, Copy]]:
-    """The copies of the stories, with only the ends of their texts, where 来源 lines are."""
+def _copies(
+    session: Session, article_ids: list[int], story_ids: list[int]
+) -> Iterator[tuple[int | None, Copy]]:
+    """The articles and the copies of the stories, with only the ends of their texts (their 来源 lines)."""
     length = func.length(Article.text)
     head = func.substr(Article.text, 1, EDGE)
     tail = case((length > EDGE, func.substr(Article.text, length - (EDGE - 1))), else_=literal(""))
-    query = select(Article.story_id, Article.id, Article.media, Article.published_at, head, tail).where(
-        Article.story_id.in_(story_ids)
-    )
-    for story_id, article_id, media, published_at, start, end in session.execute(query):
+    columns = (Article.story_id, Article.id, Article.media, Article.published_at, head, tail)
+    for chunk in _chunked(article_ids, ARTICLES_PER_TRANSACTION):
+        yield from _copy_rows(session, select(*columns).where(Article.id.in_(chunk)))
+    for chunk in _chunked(story_ids, ARTICLES_PER_TRANSACTION):
+        yield from _copy_rows(session, select(*columns).where(Article.story_id.in_(chunk)))
+
+
+def _copy_rows(session: Session, query: Select[Any]) -> Iterator[tuple[int | None, Copy]]:
+    for story_id, article_id, media, published_at, start, end in session.execute(query).all():
         yield story_id, Copy(article_id, media, published_at, f"{start}\n{end}")
 
 
