@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from models.schema import Article, Issue, IssueItem, Relevance
 from pipeline.ranking import rank_score, rerank_score
@@ -74,9 +74,11 @@ def weekly_candidates(
         .options(
             joinedload(Article.relevance),
             joinedload(Article.review),
-            joinedload(Article.source),
-            joinedload(Article.story),  # the leader of each story, in this query rather than one per story
+            # a few dozen sources and the week's stories, each read once rather than on every row
+            selectinload(Article.source),
+            selectinload(Article.story),  # the leader of each story, not one query per story
             defer(Article.html_gz),  # the raw pages are a week's largest column and the list never shows them
+            defer(Article.fingerprint),
         )
         .where(Article.published_at >= start, Article.published_at < end)
         .where(Article.id.not_in(exported_elsewhere))
