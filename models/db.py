@@ -19,25 +19,30 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT = 30.0  # seconds an SQLite statement waits for another process's write to commit
 
 
 class DatabaseError(Exception):
     """The database cannot be used as asked: printed as one line by the entry points."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers:
+    a statement finding the database locked waits up to ``busy_timeout`` seconds instead of failing."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseError(f"not a database URL: {url!r} (e.g. sqlite:///hitmon.db)") from None
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver hitmon installs
+    sqlite = parsed.get_backend_name() == "sqlite"
+    # ``timeout`` is sqlite3's busy timeout, set as the connection opens: the pragmas below wait too
+    connect_args = {"timeout": busy_timeout} if sqlite else {}
     try:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"no driver for {parsed.drivername} databases: {exc}") from None
-    if parsed.get_backend_name() == "sqlite":
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -46,7 +51,6 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

@@ -170,6 +170,14 @@ class DistributedSettings(_Section):
     alive_ttl: float = Field(15.0, ge=1, le=MAX_SECONDS)
 
 
+class RetentionSettings(_Section):
+    """What old articles keep (see docs/operations.md#retention)."""
+
+    # Days the raw page of an article is kept after its fetch (for ``hitmon reextract``); older pages are
+    # dropped by the weekly maintenance and ``hitmon db vacuum``, the extracted text stays. None: forever.
+    raw_html_days: int | None = Field(None, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HITMON_",
@@ -180,6 +188,9 @@ class Settings(BaseSettings):
     )
 
     db: DatabaseUrl = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
+    db_busy_timeout: float = Field(
+        30.0, gt=0, le=3600
+    )  # seconds a command or web request waits on a busy SQLite file
     timezone: TimeZoneName = "Asia/Shanghai"  # where weeks and dates are read and shown
     sources_file: Path | None = None  # what ``hitmon sources load`` reads when no file is named
     output_dir: Path = Path("output")
@@ -190,6 +201,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
     distributed: DistributedSettings = DistributedSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @classmethod
     def settings_customise_sources(

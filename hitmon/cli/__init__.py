@@ -9,6 +9,7 @@ import click
 
 from hitmon.cli import (
     commands_data,
+    commands_db_vacuum,
     commands_desk,
     commands_distributed,
     commands_ops,
@@ -54,6 +55,8 @@ for module in (
         cli.add_command(command)
 for command in commands_schedule.SOURCES_COMMANDS:  # `hitmon sources health`
     commands_ops.sources.add_command(command)
+for command in commands_db_vacuum.DB_COMMANDS:  # `hitmon db vacuum`
+    commands_ops.db.add_command(command)
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ class App:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.settings.db)
+            self._engine = make_engine(self.settings.db, busy_timeout=self.settings.db_busy_timeout)
         return self._engine
 
     def sessions(self) -> sessionmaker[Session]:

@@ -1,8 +1,9 @@
 """The one place where an error becomes a line on stderr and an exit status.
 
 Exit statuses: 0 done, 1 the operation failed (the database, the disk, a bug), 2 bad input (a file, a
-setting, an environment variable or an argument), 75 another crawl holds the lock. Never a traceback:
-an error nobody foresaw still gives one line, naming its type and where it was raised.
+setting, an environment variable or an argument), 75 another crawl holds the lock or the database stayed
+locked. Never a traceback: an error nobody foresaw still gives one line, naming its type and where it
+was raised.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from models.db import DatabaseError
 from pipeline.errors import HitmonError
 
 FAILED = 1
 BAD_INPUT = 2
+BUSY = 75  # EX_TEMPFAIL: another crawl holds the lock, or the database stayed locked
 
 
 def fail(message: str, code: int = FAILED) -> None:
@@ -50,6 +52,8 @@ def describe(exc: BaseException) -> tuple[str, int]:
         return str(exc), exc.exit_code
     if isinstance(exc, DatabaseError):
         return str(exc), FAILED
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+        return "the database stayed locked by another process past db_busy_timeout: try again", BUSY
     if isinstance(exc, SQLAlchemyError):
         return f"database error: {_first_line(getattr(exc, 'orig', None) or exc)}", FAILED
     if isinstance(exc, UnicodeDecodeError):  # a file or stream a command read is not UTF-8
