@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hitmon.cli.errors import errors_to_exit_status
+from hitmon.cli.errors import fail as fail  # re-exported: commands written before errors.py import it here
 from models.db import make_engine, require_current_schema, session_factory, session_scope
 from pipeline.config import Settings
 from pipeline.urls import url_problem
