@@ -159,6 +159,9 @@ def _sqlite_tables(engine: Engine, *, must_exist: bool) -> set[str] | None:
         return None
     path = Path(database)
     if not path.exists():
+        blocking = _file_among_parents(path)
+        if blocking is not None:
+            raise DatabaseError(f"cannot use the database {database}: {blocking} is a file, not a folder")
         if must_exist:
             raise DatabaseError(f"no database at {database}: run `hitmon db upgrade` first")
         return None
@@ -176,13 +179,15 @@ def _sqlite_tables(engine: Engine, *, must_exist: bool) -> set[str] | None:
 def _ensure_sqlite_folder(engine: Engine) -> None:
     database = engine.url.database
     if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
-        folder = Path(database).parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
-            reason = f"{blocking} is a file, not a folder" if blocking else exc.strerror
-            raise DatabaseError(f"cannot create the database {database}: {reason}") from None
+            raise DatabaseError(f"cannot create the database {database}: {exc.strerror}") from None
+
+
+def _file_among_parents(path: Path) -> Path | None:
+    """The regular file that stands where a folder of ``path`` should be, if any."""
+    return next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
 
 
 def _unusable(engine: Engine, exc: SQLAlchemyError) -> DatabaseError:

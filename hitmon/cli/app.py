@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hitmon.cli.errors import errors_to_exit_status
+from hitmon.cli.errors import fail as fail  # re-exported: commands written before errors.py import it here
 from models.db import make_engine, require_current_schema, session_factory, session_scope
 from pipeline.config import Settings
 from pipeline.urls import url_problem
@@ -99,8 +100,9 @@ class UrlType(click.ParamType):
 
 DAY = DayType()
 URL = UrlType()
-# Row ids fit a signed 64-bit integer (SQLite and PostgreSQL BIGINT); larger ones overflow the driver.
-ROW_ID = click.IntRange(1, 2**63 - 1)
+# Row ids are INTEGER columns: 32 bits on PostgreSQL (64 on SQLite); a larger id is no row, and the
+# driver would fail on it rather than find nothing.
+ROW_ID = click.IntRange(1, 2**31 - 1)
 ISSUE_NUMBER = click.IntRange(1, 9999)  # 期号: printed in Chinese numerals, 第一期 to 第九九九九期
 
 

@@ -94,7 +94,7 @@ def load_sources(path: Path) -> list[SourceSpec]:
     """Read and validate a sources file; raise InputError at the first problem."""
     text = _read_text(path)
     root = _compose(path, text)
-    _check_tags(path, root)
+    _check_nodes(path, root)
     entries = _entries(path, root)
     specs: list[SourceSpec] = []
     seen: dict[str, int] = {}
@@ -139,8 +139,9 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
         raise InputError(path, what, line=mark.line + 1 if mark else None) from None
 
 
-def _check_tags(path: Path, root: yaml.Node | None) -> None:
-    """Refuse tags beyond plain YAML types: the constructor would otherwise try to build them."""
+def _check_nodes(path: Path, root: yaml.Node | None) -> None:
+    """Refuse tags beyond plain YAML types (the constructor would try to build them) and a key given
+    twice in one mapping (YAML keeps the last one silently)."""
     stack: list[tuple[yaml.Node, str | None]] = [(root, None)] if root is not None else []
     while stack:
         node, field = stack.pop()
@@ -152,9 +153,21 @@ def _check_tags(path: Path, root: yaml.Node | None) -> None:
         if isinstance(node, yaml.SequenceNode):
             stack.extend((item, field) for item in node.value)
         elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                name = str(key.value) if isinstance(key, yaml.ScalarNode) else field
-                stack.extend(((key, field), (value, name)))
+            stack.extend(_mapping_children(path, node, field))
+
+
+def _mapping_children(
+    path: Path, node: yaml.MappingNode, field: str | None
+) -> list[tuple[yaml.Node, str | None]]:
+    children: list[tuple[yaml.Node, str | None]] = []
+    seen: set[str] = set()
+    for key, value in node.value:
+        name = str(key.value) if isinstance(key, yaml.ScalarNode) else field
+        if isinstance(key, yaml.ScalarNode) and name in seen:
+            raise InputError(path, "this key is given twice", line=key.start_mark.line + 1, field=name)
+        seen.add(str(name))
+        children.extend(((key, field), (value, name)))
+    return children
 
 
 def _entries(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:

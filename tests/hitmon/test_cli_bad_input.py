@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import Engine
 
 from hitmon.cli import cli
 from models.db import make_engine, upgrade_database
@@ -316,7 +317,7 @@ CASES: dict[str, Case] = {
         ["db", "upgrade"], 1, "plain is a file, not a folder", {"plain": "x"}, db="plain/x.db"
     ),
     "sqlite path under a regular file candidates": Case(
-        ["candidates"], 1, "no database at", {"plain": "x"}, db="plain/x.db"
+        ["candidates"], 1, "plain is a file, not a folder", {"plain": "x"}, db="plain/x.db"
     ),
     "sqlite path is a folder": Case(["candidates"], 1, "is not a file", {"dir.db": folder}, db="dir.db"),
 }
@@ -478,3 +479,15 @@ def test_an_export_puts_a_whole_readable_file_in_place_and_nothing_else(tmp_path
     umask = os.umask(0o022)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask  # like any new file, not mkstemp's 0600
+
+
+def test_an_id_beyond_what_the_database_holds_is_bad_input_on_each_kind(engine: Engine) -> None:
+    """Ids are INTEGER columns, 32 bits on PostgreSQL: a larger one must not reach the driver."""
+    url = engine.url.render_as_string(hide_password=False)
+    for args in (["review", "accept", str(2**31)], ["explain", str(2**31)], ["review", "edit", str(2**31)]):
+        result = CliRunner().invoke(cli, ["--db", url, *args], prog_name="hitmon", catch_exceptions=False)
+        assert_one_clear_line(result, 2, "is not in the range 1<=x<=2147483647")
+    missing = CliRunner().invoke(
+        cli, ["--db", url, "review", "accept", str(2**31 - 1)], catch_exceptions=False
+    )
+    assert_one_clear_line(missing, 1, "no article with id 2147483647")  # the largest id reaches the query

@@ -73,6 +73,7 @@ def test_good_file(tmp_path: Path) -> None:
             "tag !!python",
         ),
         (GOOD.replace("max_pages: 3", "max_pages: !!binary aGk="), 6, "max_pages", "tag !!binary"),
+        (GOOD.replace("max_pages: 3", "max_pages: 3\n    max_pages: 4"), 7, "max_pages", "given twice"),
         (
             GOOD.replace("max_pages: 3", "max_pages: " + "[" * 10 + "]" * 10),
             6,
