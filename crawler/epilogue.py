@@ -1,0 +1,193 @@
+"""What every crawl does around its spider, local (``run_crawl``) or a distributed worker (``run_worker``):
+plan it, run it, and record it: the run's status, per-source stats and health, the validators of the
+listings it completed, and the reprint stories its new articles join."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.ledger import CrawlLedger
+from crawler.spiders import CrawlSource, SpiderPlan, Validators
+from crawler.tally import CrawlTally
+from models.db import session_scope
+from models.schema import CrawlRun, CrawlSourceStats, PageValidator, Source
+from models.types import utcnow
+from pipeline.config import Settings
+from pipeline.store import stored_urls
+
+EXIT_STATUS = {"finished": 0, "interrupted": 3}  # of python -m crawler; anything else is 1
+SPIDER_MIDDLEWARE = {"crawler.ledger.ListingLedgerMiddleware": 950}  # next to the spider: sees its output
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int
+    status: str  # finished | interrupted | failed
+    started_at: datetime
+    finished_at: datetime
+    tally: CrawlTally = field(default_factory=CrawlTally)
+    stories: int = 0  # reprint groups formed or grown
+    error: str | None = None
+
+
+def plan_crawl(
+    session: Session, settings: Settings, sources: list[CrawlSource], ledger: CrawlLedger
+) -> SpiderPlan:
+    return SpiderPlan(
+        sources=sources,
+        tally=ledger.tally,  # one tally, owned by the ledger, updated by the spider and the pipeline
+        known_urls=stored_urls(session),
+        validators=stored_validators(session),
+        max_pages=settings.crawl.max_pages,
+        obey_robots=settings.crawl.obey_robots,
+    )
+
+
+def stored_validators(session: Session) -> dict[str, Validators]:
+    return {
+        row.url: Validators(row.etag, row.last_modified) for row in session.scalars(select(PageValidator))
+    }
+
+
+def start_run(session: Session, trigger: str) -> int:
+    run = CrawlRun(trigger=trigger, status="running")
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+class CrawlStopper:
+    """Stops the running crawl cleanly from any thread (the lock's heartbeat) and keeps the spider's
+    close reason. A stop before the spider runs is kept and honoured when it starts."""
+
+    def __init__(self, ledger: CrawlLedger):
+        self.ledger = ledger
+        self.close_reason: str | None = None
+        self._crawler: Crawler | None = None
+        self._lock = threading.Lock()
+
+    def attach(self, crawler: Crawler) -> None:
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        with self._lock:
+            self._crawler = crawler
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.ledger.interruptions:
+            self._stop_now()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.close_reason = reason
+
+    def stop(self, reason: str) -> None:
+        self.ledger.interrupt(reason)
+        with self._lock:
+            running = self._crawler is not None
+        if running:
+            from twisted.internet import reactor  # the one the crawl installed, running by now
+
+            reactor.callFromThread(self._stop_now)  # type: ignore[attr-defined]
+
+    def _stop_now(self) -> None:
+        from scrapy.utils.defer import deferred_from_coro
+
+        if self._crawler is not None and self._crawler.crawling:
+            deferred_from_coro(self._crawler.stop_async())
+
+
+def run_spider(
+    scrapy_config: dict[str, Any],
+    spider: type[Spider],
+    plan: SpiderPlan,
+    ledger: CrawlLedger,
+    stopper: CrawlStopper,
+) -> str | None:
+    """Run the spider to its end, or until stopped (SIGTERM, SIGINT, the stopper); return its close reason."""
+    middlewares = {**scrapy_config.get("SPIDER_MIDDLEWARES", {}), **SPIDER_MIDDLEWARE}
+    process = CrawlerProcess({**scrapy_config, "SPIDER_MIDDLEWARES": middlewares})
+    crawler = process.create_crawler(spider)
+    stopper.attach(crawler)
+    process.crawl(crawler, plan=plan, ledger=ledger)
+    process.start()
+    return stopper.close_reason
+
+
+def finish_crawl(
+    sessions: sessionmaker[Session],
+    run_id: int,
+    status: str,
+    error: str | None,
+    tally: CrawlTally,
+    validators: dict[str, tuple[str, Validators]],
+) -> CrawlSummary:
+    """Record how the run ended, each source's stats and health, and the validators given (those of the
+    listings whose every article is safe)."""
+    now = utcnow()
+    with session_scope(sessions) as session:
+        run = session.get_one(CrawlRun, run_id)
+        run.status, run.finished_at, run.stats, run.error = status, now, tally.totals(), error
+        names = {*tally.sources, *(name for name, _ in validators.values())}
+        sources = {s.name: s for s in session.scalars(select(Source).where(Source.name.in_(list(names))))}
+        for name, counts in tally.sources.items():
+            source = sources[name]
+            run.sources.append(
+                CrawlSourceStats(
+                    source_id=source.id,
+                    pages=counts.pages,
+                    new_articles=counts.new_articles,
+                    updated_articles=counts.updated_articles,
+                    dropped=sum(counts.dropped.values()),
+                    errors=counts.errors,
+                    not_modified=counts.not_modified,
+                    blocked_reason=counts.blocked_reason,
+                    last_error=counts.last_error,
+                )
+            )
+            source.health, source.health_at = counts.health, now
+            source.health_reason = counts.blocked_reason or (
+                counts.last_error if counts.health != "ok" else None
+            )
+        for url, (name, kept) in validators.items():
+            session.merge(
+                PageValidator(
+                    url=url, source_id=sources[name].id, etag=kept.etag, last_modified=kept.last_modified
+                )
+            )
+        return CrawlSummary(run_id, status, run.started_at, now, tally, error=error)
+
+
+def complete_validators(plan: SpiderPlan, ledger: CrawlLedger) -> dict[str, tuple[str, Validators]]:
+    """The validators of this crawl's listing pages and feeds whose every article was stored or dropped:
+    the others are read again next time, to reach the articles this crawl did not."""
+    return {url: seen for url, seen in plan.seen_validators.items() if ledger.complete(url)}
+
+
+def group_new_reprints(sessions: sessionmaker[Session], since: datetime) -> int:
+    """Put the articles stored since ``since`` into the stories of their near-duplicates."""
+    from pipeline.stories import group_reprints  # datasketch loads after the crawl, when the workers are gone
+
+    with session_scope(sessions) as session:
+        return group_reprints(session, since=since)
+
+
+def crawl_epilogue(
+    sessions: sessionmaker[Session],
+    run_id: int,
+    plan: SpiderPlan,
+    ledger: CrawlLedger,
+    outcome: tuple[str, str | None],
+) -> CrawlSummary:
+    """The end of every crawl: record it, then group reprints (a failed crawl's articles wait)."""
+    status, error = outcome
+    summary = finish_crawl(sessions, run_id, status, error, ledger.tally, complete_validators(plan, ledger))
+    if status != "failed":
+        summary.stories = group_new_reprints(sessions, summary.started_at)
+    return summary
