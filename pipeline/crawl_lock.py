@@ -145,7 +145,7 @@ class _RowLock:
         ``stale_after``. Only the row as read is replaced, so a concurrent taker cannot be overwritten."""
         with self.engine.begin() as connection:
             row = connection.execute(select(CrawlLock).where(CrawlLock.name == LOCK_NAME)).first()
-            if row is None or row.host != socket.gethostname() or not row.pid or _process_alive(row.pid):
+            if row is None or row.host != socket.gethostname() or not row.pid or process_alive(row.pid):
                 return False
             taken = connection.execute(
                 update(CrawlLock)
@@ -309,7 +309,7 @@ def _first_line(exc: BaseException) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
