@@ -4,24 +4,29 @@ listings it completed, and the reprint stories its new articles join."""
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.ledger import CrawlLedger
 from crawler.spiders import CrawlSource, SpiderPlan, Validators
-from crawler.tally import CrawlTally
+from crawler.tally import CrawlTally, SourceTally
 from models.db import session_scope
 from models.schema import CrawlRun, CrawlSourceStats, PageValidator, Source
 from models.types import utcnow
 from pipeline.config import Settings
 from pipeline.store import stored_urls
+
+log = logging.getLogger(__name__)
 
 EXIT_STATUS = {"finished": 0, "interrupted": 3}  # of python -m crawler; anything else is 1
 SPIDER_MIDDLEWARE = {"crawler.ledger.ListingLedgerMiddleware": 950}  # next to the spider: sees its output
@@ -128,40 +133,54 @@ def finish_crawl(
     tally: CrawlTally,
     validators: dict[str, tuple[str, Validators]],
 ) -> CrawlSummary:
-    """Record how the run ended, each source's stats and health, and the validators given (those of the
-    listings whose every article is safe)."""
+    """Record how the run ended with each source's stats and health, then the validators given (those
+    of the listings whose every article is safe): apart, so that a full disk that refuses the second
+    still lets the first tell the truth."""
     now = utcnow()
     with session_scope(sessions) as session:
         run = session.get_one(CrawlRun, run_id)
         run.status, run.finished_at, run.stats, run.error = status, now, tally.totals(), error
-        names = {*tally.sources, *(name for name, _ in validators.values())}
-        sources = {s.name: s for s in session.scalars(select(Source).where(Source.name.in_(list(names))))}
+        sources = _sources_named(session, tally.sources)
         for name, counts in tally.sources.items():
-            source = sources[name]
-            run.sources.append(
-                CrawlSourceStats(
-                    source_id=source.id,
-                    pages=counts.pages,
-                    new_articles=counts.new_articles,
-                    updated_articles=counts.updated_articles,
-                    dropped=sum(counts.dropped.values()),
-                    errors=counts.errors,
-                    not_modified=counts.not_modified,
-                    blocked_reason=counts.blocked_reason,
-                    last_error=counts.last_error,
-                )
-            )
-            source.health, source.health_at = counts.health, now
-            source.health_reason = counts.blocked_reason or (
-                counts.last_error if counts.health != "ok" else None
-            )
-        for url, (name, kept) in validators.items():
-            session.merge(
-                PageValidator(
-                    url=url, source_id=sources[name].id, etag=kept.etag, last_modified=kept.last_modified
-                )
-            )
-        return CrawlSummary(run_id, status, run.started_at, now, tally, error=error)
+            _record_source(run, sources[name], counts, now)
+        summary = CrawlSummary(run_id, status, run.started_at, now, tally, error=error)
+    try:
+        with session_scope(sessions) as session:
+            _save_validators(session, validators)
+    except SQLAlchemyError as exc:  # the next crawl reads those listings in full: slower, nothing lost
+        log.error("saving the listings' validators failed: %s", _first_line(exc))
+    return summary
+
+
+def _sources_named(session: Session, names: Iterable[str]) -> dict[str, Source]:
+    return {s.name: s for s in session.scalars(select(Source).where(Source.name.in_(list(names))))}
+
+
+def _record_source(run: CrawlRun, source: Source, counts: SourceTally, now: datetime) -> None:
+    run.sources.append(
+        CrawlSourceStats(
+            source_id=source.id,
+            pages=counts.pages,
+            new_articles=counts.new_articles,
+            updated_articles=counts.updated_articles,
+            dropped=sum(counts.dropped.values()),
+            errors=counts.errors,
+            not_modified=counts.not_modified,
+            blocked_reason=counts.blocked_reason,
+            last_error=counts.last_error,
+        )
+    )
+    source.health, source.health_at = counts.health, now
+    source.health_reason = counts.blocked_reason or (counts.last_error if counts.health != "ok" else None)
+
+
+def _save_validators(session: Session, validators: dict[str, tuple[str, Validators]]) -> None:
+    sources = _sources_named(session, {name for name, _ in validators.values()})
+    for url, (name, kept) in validators.items():
+        row = PageValidator(
+            url=url, source_id=sources[name].id, etag=kept.etag, last_modified=kept.last_modified
+        )
+        session.merge(row)
 
 
 def complete_validators(plan: SpiderPlan, ledger: CrawlLedger) -> dict[str, tuple[str, Validators]]:
@@ -170,12 +189,37 @@ def complete_validators(plan: SpiderPlan, ledger: CrawlLedger) -> dict[str, tupl
     return {url: seen for url, seen in plan.seen_validators.items() if ledger.complete(url)}
 
 
-def group_new_reprints(sessions: sessionmaker[Session], since: datetime) -> int:
-    """Put the articles stored since ``since`` into the stories of their near-duplicates."""
+def group_new_reprints(sessions: sessionmaker[Session], run_id: int, started_at: datetime) -> int:
+    """Put the articles stored since ``grouping_since`` into the stories of their near-duplicates.
+
+    A failure (a full disk) is logged: the articles stay storyless until the next crawl groups them."""
     from pipeline.stories import group_reprints  # datasketch loads after the crawl, when the workers are gone
 
-    with session_scope(sessions) as session:
-        return group_reprints(session, since=since)
+    try:
+        with session_scope(sessions) as session:
+            return group_reprints(session, since=grouping_since(session, run_id, started_at))
+    except SQLAlchemyError as exc:
+        log.error("grouping reprints failed: %s", _first_line(exc))
+        return 0
+
+
+def grouping_since(session: Session, run_id: int, started_at: datetime) -> datetime:
+    """This run's start, or, when crawls since the last finished one were cut short (killed, interrupted,
+    failed) before grouping, the start of the first of them: their articles join stories now."""
+    last_finished = session.scalar(
+        select(func.max(CrawlRun.started_at)).where(CrawlRun.status == "finished", CrawlRun.id != run_id)
+    )
+    cut_short = select(func.min(CrawlRun.started_at)).where(
+        CrawlRun.status.in_(("interrupted", "failed", "abandoned")), CrawlRun.id != run_id
+    )
+    if last_finished is not None:
+        cut_short = cut_short.where(CrawlRun.started_at > last_finished)
+    earliest = session.scalar(cut_short)
+    return min(started_at, earliest) if earliest else started_at
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def crawl_epilogue(
@@ -189,5 +233,5 @@ def crawl_epilogue(
     status, error = outcome
     summary = finish_crawl(sessions, run_id, status, error, ledger.tally, complete_validators(plan, ledger))
     if status != "failed":
-        summary.stories = group_new_reprints(sessions, summary.started_at)
+        summary.stories = group_new_reprints(sessions, run_id, summary.started_at)
     return summary
