@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from crawler.console import terminal
-from crawler.epilogue import EXIT_STATUS
+from crawler.epilogue import EXIT_STATUS, log_to_stderr
 from crawler.progress import summary_table
 from crawler.run import run_crawl
 from models.db import DatabaseError
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trigger", default="schedule")
     parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running crawl's lock")
     args = parser.parse_args(argv)
+    log_to_stderr()
     try:
         settings = load_settings(args.config, db=args.db)
         summary = run_crawl(settings, args.sources, trigger=args.trigger, lock_wait=args.wait)

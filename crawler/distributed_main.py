@@ -12,7 +12,7 @@ from pathlib import Path
 
 from crawler.console import terminal
 from crawler.distributed import run_worker
-from crawler.epilogue import EXIT_STATUS
+from crawler.epilogue import EXIT_STATUS, log_to_stderr
 from crawler.progress import summary_table
 from models.db import DatabaseError
 from pipeline.config import load_settings
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-timeout", type=float, help="seconds idle before stopping")
     parser.add_argument("--forever", action="store_true", help="never stop for being idle (a service)")
     args = parser.parse_args(argv)
+    log_to_stderr()
     try:
         settings = load_settings(args.config, db=args.db)
         idle = None if args.forever else (args.idle_timeout or settings.distributed.idle_timeout)

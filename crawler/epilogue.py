@@ -43,6 +43,17 @@ class CrawlSummary:
     error: str | None = None
 
 
+def log_to_stderr() -> None:
+    """Warnings of hitmon's own loggers on stderr, one line each (the journal, under the scheduler).
+
+    Scrapy puts a counting handler on the root logger, so without this they would go nowhere."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    for name in ("crawler", "pipeline"):
+        logging.getLogger(name).addHandler(handler)
+
+
 def plan_crawl(
     session: Session, settings: Settings, sources: list[CrawlSource], ledger: CrawlLedger
 ) -> SpiderPlan:
