@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -208,10 +208,26 @@ def group_new_reprints(sessions: sessionmaker[Session], run_id: int, started_at:
 
     try:
         with session_scope(sessions) as session:
+            _one_grouping_at_a_time(session, run_id)
             return group_reprints(session, since=grouping_since(session, run_id, started_at))
     except SQLAlchemyError as exc:
         log.error("grouping reprints failed: %s", _first_line(exc))
         return 0
+
+
+GROUPING_KEY = 0x6869746D7270  # "hitmrp": the PostgreSQL advisory lock of reprint grouping
+
+
+def _one_grouping_at_a_time(session: Session, run_id: int) -> None:
+    """Distributed workers end together: two groupings reading the same storyless articles would make two
+    stories of one. Hold the write lock from the start of the transaction (on SQLite, the first write
+    takes it; the second worker waits in the busy timeout), so each sees what the other grouped."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": GROUPING_KEY})
+    else:
+        session.execute(
+            update(CrawlRun).where(CrawlRun.id == run_id).values(finished_at=CrawlRun.finished_at)
+        )
 
 
 def grouping_since(session: Session, run_id: int, started_at: datetime) -> datetime:
