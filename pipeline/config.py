@@ -99,7 +99,9 @@ class ScheduleSettings(_Section):
     crawl_command: list[str] = []  # default: this Python's ``-m crawler``; flags are appended
     crawl_timeout: float = Field(4 * 3600, gt=0)  # seconds before a crawl is stopped and recorded as failed
     kill_grace: float = Field(30, ge=0)  # seconds between SIGTERM and SIGKILL when stopping a crawl
-    stale_lock: float = Field(900, gt=0)  # seconds without heartbeat before an SQLite lock is taken over
+    # Seconds without heartbeat before an SQLite lock is taken over; a third of it (30 s at most) between
+    # checks of the PostgreSQL lock's connection.
+    stale_lock: float = Field(900, gt=0)
     expect_new_within_days: int | None = Field(7, ge=1)  # a source bringing nothing newer is marked stale
     digest_size: int = Field(10, ge=1)  # candidates listed in the digest
     review_url: str | None = None  # linked from the digest (the review web app)
