@@ -9,6 +9,7 @@ close the pool; they exit on their own when the crawl process is gone, even kill
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import signal
@@ -24,6 +25,8 @@ from pipeline.record import ArticleRecord
 if TYPE_CHECKING:  # the stages (trafilatura, jieba, datasketch) load where pages are processed only:
     # with a pool, the crawl's main process fetches and stores and is ~100 MB lighter without them.
     from pipeline.stages import Stages
+
+log = logging.getLogger(__name__)
 
 # A page whose worker died is tried this many more times in a new pool, then recorded as failed: a page
 # that kills every worker (a decompression bomb, a regex blow-up) must not stop the crawl.
@@ -105,6 +108,7 @@ class PageProcessor:
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """Every page in flight fails with the same broken pool: only the first replaces it."""
         if self.executor is broken:
+            log.warning("an extraction worker died (killed?): new pool, its pages are processed again")
             broken.shutdown(wait=False, cancel_futures=True)
             self.executor = self._new_pool()
             self.restarts += 1
