@@ -27,13 +27,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
-from crawler.epilogue import CrawlStopper, CrawlSummary, crawl_epilogue, plan_crawl, run_spider, start_run
+from crawler.epilogue import CrawlSummary, crawl_epilogue, plan_crawl, start_run
 from crawler.ledger import CrawlLedger
 from crawler.pipelines import StorePipeline
 from crawler.redis_frontier import Frontier
 from crawler.redis_scheduler import LEASE, crawler_frontier, encode_request, frontier_for
 from crawler.run import crawl_sources
 from crawler.settings import scrapy_settings
+from crawler.spider_run import CrawlStopper, run_spider
 from crawler.spiders import CrawlSource, SourcesSpider, SpiderPlan
 from models.db import make_engine, require_current_schema, session_factory, session_scope
 from models.schema import Source

@@ -1,18 +1,14 @@
-"""What every crawl does around its spider, local (``run_crawl``) or a distributed worker (``run_worker``):
-plan it, run it, and record it: the run's status, per-source stats and health, the validators of the
-listings it completed, and the reprint stories its new articles join."""
+"""What every crawl does around its spider (``crawler.spider_run``), local (``run_crawl``) or a
+distributed worker (``run_worker``): plan it, then record it: the run's status, per-source stats and
+health, the validators of the listings it completed, and the reprint stories its new articles join."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from scrapy import Spider, signals
-from scrapy.crawler import Crawler, CrawlerProcess
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,7 +25,6 @@ from pipeline.store import stored_urls
 log = logging.getLogger(__name__)
 
 EXIT_STATUS = {"finished": 0, "interrupted": 3}  # of python -m crawler; anything else is 1
-SPIDER_MIDDLEWARE = {"crawler.ledger.ListingLedgerMiddleware": 950}  # next to the spider: sees its output
 
 
 @dataclass
@@ -78,62 +73,6 @@ def start_run(session: Session, trigger: str) -> int:
     session.add(run)
     session.flush()
     return run.id
-
-
-class CrawlStopper:
-    """Stops the running crawl cleanly from any thread (the lock's heartbeat) and keeps the spider's
-    close reason. A stop before the spider runs is kept and honoured when it starts."""
-
-    def __init__(self, ledger: CrawlLedger):
-        self.ledger = ledger
-        self.close_reason: str | None = None
-        self._crawler: Crawler | None = None
-        self._lock = threading.Lock()
-
-    def attach(self, crawler: Crawler) -> None:
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        with self._lock:
-            self._crawler = crawler
-
-    def spider_opened(self, spider: Spider) -> None:
-        if self.ledger.interruptions:
-            self._stop_now()
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        self.close_reason = reason
-
-    def stop(self, reason: str) -> None:
-        self.ledger.interrupt(reason)
-        with self._lock:
-            running = self._crawler is not None
-        if running:
-            from twisted.internet import reactor  # the one the crawl installed, running by now
-
-            reactor.callFromThread(self._stop_now)  # type: ignore[attr-defined]
-
-    def _stop_now(self) -> None:
-        from scrapy.utils.defer import deferred_from_coro
-
-        if self._crawler is not None and self._crawler.crawling:
-            deferred_from_coro(self._crawler.stop_async())
-
-
-def run_spider(
-    scrapy_config: dict[str, Any],
-    spider: type[Spider],
-    plan: SpiderPlan,
-    ledger: CrawlLedger,
-    stopper: CrawlStopper,
-) -> str | None:
-    """Run the spider to its end, or until stopped (SIGTERM, SIGINT, the stopper); return its close reason."""
-    middlewares = {**scrapy_config.get("SPIDER_MIDDLEWARES", {}), **SPIDER_MIDDLEWARE}
-    process = CrawlerProcess({**scrapy_config, "SPIDER_MIDDLEWARES": middlewares})
-    crawler = process.create_crawler(spider)
-    stopper.attach(crawler)
-    process.crawl(crawler, plan=plan, ledger=ledger)
-    process.start()
-    return stopper.close_reason
 
 
 def finish_crawl(

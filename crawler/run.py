@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.epilogue import CrawlStopper, CrawlSummary, crawl_epilogue, plan_crawl, run_spider, start_run
+from crawler.epilogue import CrawlSummary, crawl_epilogue, plan_crawl, start_run
 from crawler.ledger import CrawlLedger
 from crawler.settings import scrapy_settings
+from crawler.spider_run import CrawlStopper, run_spider
 from crawler.spiders import CrawlSource, SourcesSpider
 from models.db import make_engine, require_current_schema, session_factory, session_scope
 from models.schema import CrawlRun, Source
