@@ -39,6 +39,7 @@ class CrawlLedger:
     failed: set[str] = field(default_factory=set)  # article URLs that could not be processed or stored
     interruptions: list[str] = field(default_factory=list)  # why this crawl did not finish
     worker_restarts: int = 0  # extraction pools replaced after a worker died
+    requests_left: int = 0  # in the scheduler's queue when the spider closed
 
     # --- filled from the spider's output -------------------------------------------------------------
     def index_read(self, asked_url: str, final_url: str, requested: Iterable[str]) -> None:
@@ -94,8 +95,9 @@ class CrawlLedger:
         if close_reason is None:  # Scrapy logs an error in opening the spider and returns normally
             return "failed", "the spider did not run (see the errors logged above)"
         reasons = list(self.interruptions)
-        if close_reason and close_reason != FINISHED and not reasons:
-            reasons.append(f"stopped ({close_reason}) with requests left")
+        if close_reason != FINISHED and not reasons:
+            left = f"{self.requests_left} requests" if self.requests_left else "requests"
+            reasons.append(f"stopped ({close_reason}) with {left} left")
         if self.pending:
             reasons.append(f"{len(self.pending)} fetched page(s) not processed")
         return ("interrupted", "; ".join(reasons)) if reasons else (FINISHED, None)

@@ -36,6 +36,10 @@ class CrawlStopper:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.close_reason = reason
+        stats = self._crawler.stats if self._crawler is not None else None
+        if stats is not None:  # what the (local) scheduler still held: requests this crawl never sent
+            queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
+            self.ledger.requests_left = max(0, queued)
 
     def stop(self, reason: str) -> None:
         self.ledger.interrupt(reason)
