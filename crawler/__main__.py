@@ -2,7 +2,8 @@
 process of its own (a Twisted reactor cannot restart within one process). ``hitmon crawl`` and the
 scheduler both run crawls this way.
 
-Exit status: 0 finished, 1 failed, 2 a bad config, 75 another crawl holds the lock."""
+Exit status: 0 finished, 1 failed, 2 a bad config, 3 interrupted (stopped by SIGTERM/SIGINT, the crawl lock
+lost, or articles that could not be stored: the next crawl resumes it), 75 another crawl holds the lock."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 from crawler.console import terminal
+from crawler.epilogue import EXIT_STATUS, log_to_stderr
 from crawler.progress import summary_table
 from crawler.run import run_crawl
 from models.db import DatabaseError
@@ -26,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trigger", default="schedule")
     parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running crawl's lock")
     args = parser.parse_args(argv)
+    log_to_stderr()
     try:
         settings = load_settings(args.config, db=args.db)
         summary = run_crawl(settings, args.sources, trigger=args.trigger, lock_wait=args.wait)
@@ -33,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
     terminal(stderr=True).print(summary_table(summary))
-    return 0 if summary.status == "finished" else 1
+    if summary.error:
+        print(f"crawl {summary.status}: {summary.error}", file=sys.stderr)
+    return EXIT_STATUS.get(summary.status, 1)
 
 
 if __name__ == "__main__":

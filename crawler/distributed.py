@@ -20,24 +20,25 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.request import fingerprint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
+from crawler.epilogue import CrawlSummary, crawl_epilogue, plan_crawl, start_run
+from crawler.ledger import CrawlLedger
 from crawler.pipelines import StorePipeline
 from crawler.redis_frontier import Frontier
 from crawler.redis_scheduler import LEASE, crawler_frontier, encode_request, frontier_for
-from crawler.run import CrawlSummary, _finish, _sources, _validators
+from crawler.run import crawl_sources
 from crawler.settings import scrapy_settings
+from crawler.spider_run import CrawlStopper, run_spider
 from crawler.spiders import CrawlSource, SourcesSpider, SpiderPlan
-from crawler.tally import CrawlTally
 from models.db import make_engine, require_current_schema, session_factory, session_scope
-from models.schema import CrawlRun, Source
+from models.schema import Source
 from pipeline.config import Settings
-from pipeline.store.articles import stored_urls
 
 
 class DistributedSpider(SourcesSpider):
@@ -127,11 +128,13 @@ class DistributedStorePipeline(StorePipeline):
             self.spider.ack_article(item.url)
             raise
 
-    def flush(self) -> None:
-        urls = [record.url for record in self.batch]
-        super().flush()
-        for url in urls:
+    def flush(self) -> list[str]:
+        """Finish the requests of the articles stored; a batch that failed to store stays leased, and is
+        requeued once this worker is gone."""
+        stored = super().flush()
+        for url in stored:
             self.spider.ack_article(url)
+        return stored
 
 
 def worker_scrapy_settings(settings: Settings, worker_id: str, idle_timeout: float | None) -> dict[str, Any]:
@@ -155,48 +158,43 @@ def new_worker_id() -> str:
 
 def run_worker(settings: Settings, idle_timeout: float | None, worker_id: str | None = None) -> CrawlSummary:
     """Crawl from the shared frontier until idle for ``idle_timeout`` seconds (None: until stopped), then
-    record this worker's tally as a CrawlRun with trigger "worker". Runs a reactor: once per process."""
+    record this worker's tally as a CrawlRun with trigger "worker" and group the reprints of what it
+    stored. Runs a reactor: once per process."""
     engine = make_engine(settings.db)
     require_current_schema(engine)
     sessions = session_factory(engine)
+    # Other workers store the articles of this worker's listings: it never knows one complete, and
+    # saves no validators.
+    ledger = CrawlLedger(tracks_listings=False)
     try:
         with session_scope(sessions) as session:
-            plan = _plan(session, settings, _all_sources(session))
-            run = CrawlRun(trigger="worker", status="running")
-            session.add(run)
-        status, error = "failed", None
+            plan = plan_crawl(session, settings, _all_sources(session), ledger)
+            run_id = start_run(session, "worker")
+        outcome: tuple[str, str | None] = ("failed", None)
+        config = worker_scrapy_settings(settings, worker_id or new_worker_id(), idle_timeout)
         try:
-            process = CrawlerProcess(
-                worker_scrapy_settings(settings, worker_id or new_worker_id(), idle_timeout)
-            )
-            process.crawl(DistributedSpider, plan=plan)
-            process.start()
-            status = "finished"
+            close_reason = run_spider(config, DistributedSpider, plan, ledger, CrawlStopper(ledger))
+            outcome = ledger.status(_worker_close_reason(close_reason))
         except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            outcome = ("failed", f"{type(exc).__name__}: {exc}")
             raise
         finally:
-            summary = _finish(sessions, run.id, plan, status, error)
+            summary = crawl_epilogue(sessions, run_id, plan, ledger, outcome)
         return summary
     finally:
         engine.dispose()
+
+
+def _worker_close_reason(reason: str | None) -> str | None:
+    """A worker stopped by SIGTERM leaves its unfinished requests leased in the frontier, where another
+    worker picks them up: for the worker that is the normal end of its shift."""
+    return "finished" if reason == "shutdown" else reason
 
 
 def _all_sources(session: Session) -> list[CrawlSource]:
     """Every source, enabled or not: the seeder may have named a disabled one."""
     rows = session.scalars(select(Source).order_by(Source.id))
     return [CrawlSource(r.name, r.kind, r.url, r.media, dict(r.options or {})) for r in rows]
-
-
-def _plan(session: Session, settings: Settings, sources: list[CrawlSource]) -> SpiderPlan:
-    return SpiderPlan(
-        sources=sources,
-        tally=CrawlTally(),
-        known_urls=stored_urls(session),
-        validators=_validators(session),
-        max_pages=settings.crawl.max_pages,
-        obey_robots=settings.crawl.obey_robots,
-    )
 
 
 @dataclass(frozen=True)
@@ -221,7 +219,9 @@ def seed_frontier(settings: Settings, source_names: list[str] | None = None) -> 
     require_current_schema(engine)
     try:
         with session_scope(session_factory(engine)) as session:
-            spider = DistributedSpider(_plan(session, settings, _sources(session, source_names)))
+            ledger = CrawlLedger(tracks_listings=False)
+            plan = plan_crawl(session, settings, crawl_sources(session, source_names), ledger)
+            spider = DistributedSpider(plan, ledger=ledger)
     finally:
         engine.dispose()
     frontier = frontier_for(settings.distributed)

@@ -1,7 +1,8 @@
 """``python -m crawler.distributed_main [--config FILE] [--db URL] [--idle-timeout S | --forever]``: one
 distributed-crawl worker in a process of its own (``hitmon worker`` replaces itself with it).
 
-Exit status: 0 stopped after being idle (or on SIGTERM), 1 failed, 2 a bad config."""
+Exit status: 0 stopped after being idle (or on SIGTERM), 1 failed, 2 a bad config, 3 interrupted
+(articles it could not store; their requests go back to the frontier when the worker is gone)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from crawler.console import terminal
 from crawler.distributed import run_worker
+from crawler.epilogue import EXIT_STATUS, log_to_stderr
 from crawler.progress import summary_table
 from models.db import DatabaseError
 from pipeline.config import load_settings
@@ -24,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-timeout", type=float, help="seconds idle before stopping")
     parser.add_argument("--forever", action="store_true", help="never stop for being idle (a service)")
     args = parser.parse_args(argv)
+    log_to_stderr()
     try:
         settings = load_settings(args.config, db=args.db)
         idle = None if args.forever else (args.idle_timeout or settings.distributed.idle_timeout)
@@ -32,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)
     terminal(stderr=True).print(summary_table(summary))
-    return 0 if summary.status == "finished" else 1
+    if summary.error:
+        print(f"crawl {summary.status}: {summary.error}", file=sys.stderr)
+    return EXIT_STATUS.get(summary.status, 1)
 
 
 if __name__ == "__main__":

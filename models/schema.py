@@ -212,8 +212,10 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | failed
-    trigger: Mapped[str] = mapped_column(String(20), default="manual")  # manual | schedule | demo
+    # running | finished | interrupted (stopped or short of what it fetched: the next crawl resumes it)
+    # | failed | abandoned (its process died without recording the end)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")  # manual | schedule | demo | worker
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -282,5 +284,8 @@ class JobRun(Base):
     trigger: Mapped[str] = mapped_column(String(20), default="schedule")  # schedule | once
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default="running")  # running|finished|failed|skipped
+    # running | finished | failed | skipped | abandoned (its scheduler died while it ran)
+    status: Mapped[str] = mapped_column(String(20), default="running")
     detail: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))  # the scheduler that runs it: a restart on this
+    pid: Mapped[int | None] = mapped_column(Integer)  # host marks the rows of a dead one abandoned

@@ -108,7 +108,8 @@ class ScheduleSettings(_Section):
     # seconds before a crawl is stopped and recorded as failed
     crawl_timeout: float = Seconds(4 * 3600, positive=True)
     kill_grace: float = Seconds(30)  # seconds between SIGTERM and SIGKILL when stopping a crawl
-    # seconds without heartbeat before an SQLite lock is taken over
+    # Seconds without heartbeat before an SQLite lock is taken over; a third of it (30 s at most) between
+    # checks of the PostgreSQL lock's connection.
     stale_lock: float = Seconds(900, positive=True)
     # a source bringing nothing newer is marked stale
     expect_new_within_days: int | None = Field(7, ge=1, le=3650)

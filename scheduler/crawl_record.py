@@ -19,7 +19,7 @@ CLOCK_SLACK = timedelta(seconds=5)  # the child stamps its run with its own cloc
 
 @dataclass(frozen=True)
 class CrawlOutcome:
-    status: str  # finished | failed | abandoned | skipped
+    status: str  # finished | interrupted | failed | abandoned | skipped
     reason: str | None
     run_id: int | None
     seconds: float
@@ -62,6 +62,6 @@ def _verdict(result: ProcessResult, run: CrawlRun | None) -> tuple[str, str | No
     if result.exit_code == 0 and run is None:
         return "failed", "the crawl exited without recording a run"
     last = result.stderr_tail[-1] if result.stderr_tail else "no message"
-    if run is not None and run.status in ("failed", "abandoned") and run.error:
-        return run.status, None  # the child said why
+    if run is not None and run.status in ("interrupted", "failed", "abandoned") and run.error:
+        return run.status, None  # the child said why (interrupted: exit 3, the next crawl resumes it)
     return "failed", f"exit status {result.exit_code}: {last}"

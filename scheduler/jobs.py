@@ -98,7 +98,7 @@ def crawl_job(ctx: JobContext) -> JobResult:
 
 def _crawl_alerts(outcome: CrawlOutcome, changes: list[HealthChange]) -> list[Alert]:
     alerts = [compose.source_changed(change) for change in changes]
-    if outcome.status == "failed":
+    if outcome.status in ("failed", "interrupted"):  # interrupted: a full disk, a lost lock
         reason = outcome.reason or ""
         alerts.insert(
             0, compose.crawl_failed(outcome.run_id, outcome.status, reason, outcome.seconds, outcome.stats)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.schema import JobRun
 from models.types import utcnow
+from pipeline.ops.crawl_lock import process_alive
 
 
 def start_job_run(session: Session, job: str, trigger: str, now: datetime) -> int:
-    run = JobRun(job=job, trigger=trigger, started_at=now, status="running")
+    run = JobRun(
+        job=job, trigger=trigger, started_at=now, status="running", host=socket.gethostname(), pid=os.getpid()
+    )
     session.add(run)
     session.flush()
     return run.id
@@ -33,3 +38,22 @@ def last_job_runs(session: Session) -> dict[str, JobRun]:
     """The latest run of each job."""
     latest = select(func.max(JobRun.id)).group_by(JobRun.job)
     return {run.job: run for run in session.scalars(select(JobRun).where(JobRun.id.in_(latest)))}
+
+
+def abandon_dead_job_runs(session: Session) -> int:
+    """A scheduler killed outright (SIGKILL, power loss) leaves its job runs "running": at start-up,
+    mark those of a scheduler on this host that is gone (and those that name no owner, from before
+    owners were recorded) abandoned. Runs of a scheduler on another host are left alone: its process
+    cannot be seen from here. Returns how many were marked."""
+    here = socket.gethostname()
+    query = select(JobRun).where(
+        JobRun.status == "running", or_(JobRun.host == here, JobRun.host.is_(None), JobRun.pid.is_(None))
+    )
+    marked = 0
+    for run in session.scalars(query):
+        if run.pid and run.host == here and process_alive(run.pid):
+            continue
+        run.status, run.finished_at = "abandoned", utcnow()
+        run.detail = run.detail or "the scheduler running it ended without recording its end"
+        marked += 1
+    return marked

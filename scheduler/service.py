@@ -22,13 +22,14 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from models.db import make_engine, require_current_schema
 from pipeline.config import Settings
 from pipeline.errors import HitmonError
 from scheduler.crawl_process import CrawlProcess, crawl_command
 from scheduler.jobs import JOBS, JobContext, run_job
-from scheduler.ledger import last_job_starts
+from scheduler.ledger import abandon_dead_job_runs, last_job_starts
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def serve(settings: Settings, config_file: Path | None) -> None:
         timezone=schedule_timezone(settings), executors={"default": ThreadPoolExecutor(len(JOBS))}
     )
     with ctx.session() as session:
+        _abandon_dead_job_runs(session)
         add_jobs(scheduler, settings, functools.partial(run_job, ctx), last_job_starts(session))
     scheduler.add_listener(lambda _event: _log_next_runs(scheduler), EVENT_SCHEDULER_STARTED)
     if not settings.alerts.channels:
@@ -125,10 +127,18 @@ def run_once(settings: Settings, config_file: Path | None, name: str) -> int:
     engine = make_engine(settings.db)
     require_current_schema(engine)
     ctx = job_context(settings, engine, config_file)
+    with ctx.session() as session:
+        _abandon_dead_job_runs(session)
     with on_stop_signals(lambda reason: ctx.crawler.request_stop(f"stopped ({reason})")):
         status = run_job(ctx, name, trigger="once")
     engine.dispose()
     return EXIT_STATUS.get(status, 1)
+
+
+def _abandon_dead_job_runs(session: Session) -> None:
+    marked = abandon_dead_job_runs(session)
+    if marked:
+        log.warning("marked %d job run(s) of a scheduler that died abandoned", marked)
 
 
 def _log_next_runs(scheduler: BaseScheduler) -> None:

@@ -145,6 +145,8 @@ def crawl(app: App, names: tuple[str, ...], wait: float, distributed: bool, wait
     """Crawl the enabled sources once; progress on stderr, a summary at the end.
 
     One crawl runs at a time per database: during another, this exits with status 75 and says whose.
+    A crawl stopped before it finished (SIGTERM, Ctrl-C, a full disk) exits with status 3; run it again
+    and it resumes.
 
     \b
     Example:
