@@ -33,6 +33,7 @@ class Candidate:
     status: str  # pending | accepted | rejected
     position: int | None
     source: str | None
+    version: int = 0  # of the decision's review row (0: never reviewed); forms send it back
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None
@@ -123,6 +124,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         status=review.status if review else "pending",
         position=review.position if review else None,
         source=lead.source.name if lead.source else None,
+        version=review.version if review else 0,
     )
 
 
