@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -242,6 +243,17 @@ def test_a_missing_secret_is_generated_once_and_kept_private(tmp_path: Path) -> 
     assert session_secret(settings) == first
     assert session_secret(WebSettings(secret_key="k" * 32, secret_file=tmp_path / "other")) == "k" * 32
     assert not (tmp_path / "other").exists()
+    (tmp_path / "web.secret").chmod(0o644)
+    assert session_secret(settings) == first
+    assert stat.S_IMODE((tmp_path / "web.secret").stat().st_mode) == 0o600  # tightened when found loose
+
+
+def test_the_generated_secret_is_ignored_by_git() -> None:
+    root = Path(__file__).resolve().parents[3]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "hitmon-web.secret"], cwd=root, check=False
+    ).returncode
+    assert ignored == 0
 
 
 def test_an_oversized_form_is_refused(editor: tuple[TestClient, str]) -> None:
