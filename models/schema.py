@@ -161,6 +161,8 @@ class Review(Base):
     # Optimistic concurrency: every UPDATE checks and bumps it, so a save based on an older version fails
     # instead of silently putting back what another editor changed (pipeline.desk.review.Conflict).
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # An article the editor pasted into a week (ISO week): listed there whatever its publication date.
+    week: Mapped[str | None] = mapped_column(String(10), index=True)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     article: Mapped[Article] = relationship(back_populates="review")

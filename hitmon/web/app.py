@@ -23,6 +23,7 @@ from hitmon.web import (
     routes_auth,
     routes_export,
     routes_overview,
+    routes_paste,
     routes_sources,
     routes_week,
 )
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         *routes_auth.ROUTES,
         *routes_week.ROUTES,
+        *routes_paste.ROUTES,
         *routes_article.ROUTES,
         *routes_export.ROUTES,
         *routes_overview.ROUTES,

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from models.schema import Article, Issue, IssueItem, Relevance
+from models.schema import Article, Issue, IssueItem, Relevance, Review
 from pipeline.desk.printed import printed
 from pipeline.desk.ranking import rank_score, rerank_score
 from pipeline.weeks import IsoWeek, local_midnight_utc
@@ -70,11 +70,17 @@ def weekly_candidates(
         .join(Issue)
         .where(Issue.week != str(week), IssueItem.article_id.is_not(None))
     )
+    pinned_to_week = select(Review.article_id).where(Review.week == str(week))
     query = (
         select(Article)
         .join(Relevance, isouter=not flagged_only)
         .options(joinedload(Article.relevance), joinedload(Article.review), joinedload(Article.source))
-        .where(Article.published_at >= start, Article.published_at < end)
+        .where(
+            or_(
+                and_(Article.published_at >= start, Article.published_at < end),
+                Article.id.in_(pinned_to_week),  # pasted into this week by the editor
+            )
+        )
         .where(Article.id.not_in(exported_elsewhere))
     )
     if flagged_only:

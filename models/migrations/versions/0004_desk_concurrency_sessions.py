@@ -1,4 +1,5 @@
-"""the editor's desk: review versions (optimistic concurrency), server-side web sessions, issue exports
+"""the editor's desk: review versions (optimistic concurrency), pasted links pinned to a week, server-side
+web sessions, issue exports
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +20,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+        batch_op.add_column(sa.Column('week', sa.String(length=10), nullable=True))
+        batch_op.create_index(batch_op.f('ix_reviews_week'), ['week'], unique=False)
 
     op.create_table('web_sessions',
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -55,4 +58,6 @@ def downgrade() -> None:
     op.drop_table('web_sessions')
 
     with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviews_week'))
+        batch_op.drop_column('week')
         batch_op.drop_column('version')
