@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from hitmon.web import (
+    routes_archive,
     routes_article,
     routes_auth,
     routes_export,
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
         *routes_auth.ROUTES,
         *routes_week.ROUTES,
         *routes_paste.ROUTES,
+        *routes_archive.ROUTES,
         *routes_article.ROUTES,
         *routes_export.ROUTES,
         *routes_overview.ROUTES,
