@@ -23,6 +23,7 @@ from tests.hitmon.web.test_web_browser import (
     need_browser,
     wait_until_up,
 )
+from tests.hitmon.web.test_web_paste import site  # noqa: F401 (a fixture: a news site on loopback)
 from tests.hitmon.web.webtools import CHEAP_HASHING, PASSWORD, SECRET, WEEK, cheap_passwords
 from tests.pipeline.factories import record, store
 
@@ -53,7 +54,13 @@ def desk(big_week: Engine, tmp_path: Path) -> Iterator[str]:
     need_browser()
     port = free_port()
     cheap = {f"HITMON_WEB__{name.upper()}": str(value) for name, value in CHEAP_HASHING.items()}
-    env = {**os.environ, "HITMON_WEB__SECRET_KEY": SECRET, **cheap}
+    # the pasted-link test fetches from a server on loopback
+    env = {
+        **os.environ,
+        "HITMON_WEB__SECRET_KEY": SECRET,
+        "HITMON_WEB__ALLOW_PRIVATE_TARGETS": "true",
+        **cheap,
+    }
     url = big_week.url.render_as_string(hide_password=False)
     command = [str(Path(sys.executable).with_name("hitmon")), "--db", url, "serve", "--port", str(port)]
     log_path = tmp_path / "serve.log"
@@ -153,3 +160,47 @@ def test_two_editors_at_once_in_two_browsers(desk: str, big_week: Engine) -> Non
     with session_scope(session_factory(big_week)) as session:
         review = session.scalar(select(Review).where(Review.article_id == 5))
         assert review is not None and review.summary == "编辑二写的主要内容"
+
+
+def test_sign_out_paste_a_link_archive_and_issue_numbers_in_a_browser(desk: str, site: str) -> None:  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = signed_in_page(browser, desk, "editor1")
+            # Paste a link: fetched, extracted, accepted into the week.
+            page.fill("[data-testid=paste-url]", f"{site}/wechat/1")
+            with page.expect_navigation():
+                page.click("[data-testid=paste-submit]")
+            assert "已添加并采用：粘贴来的电子病历文章" in page.inner_text("[role=status]")
+            assert "粘贴来的电子病历文章" in page.inner_text("[data-testid=accepted]")
+            page.screenshot(path=str(ARTIFACTS / "desk-pasted-link-1366x768.png"))
+            # Archive search finds it among everything stored.
+            page.goto(f"{desk}/archive")
+            page.fill("[data-testid=archive-q]", "互联网医院")
+            with page.expect_navigation():
+                page.press("[data-testid=archive-q]", "Enter")
+            assert "粘贴来的电子病历文章" in page.inner_text("[data-testid=archive-results]")
+            page.screenshot(path=str(ARTIFACTS / "desk-archive-1366x768.png"))
+            # An absurd issue number is refused in Chinese, and the desk still works.
+            page.goto(f"{desk}/preview?week={WEEK}")
+            page.evaluate("document.querySelector('[data-testid=issue-number]').removeAttribute('pattern')")
+            page.fill("[data-testid=issue-number]", "9223372036854775807")
+            with page.expect_navigation():
+                page.click("[data-testid=export-md]")
+            assert "期号须为 1 到 9999 之间的整数" in page.content()
+            page.goto(f"{desk}/preview?week={WEEK}")
+            assert page.input_value("[data-testid=issue-number]") == "1"
+            # 退出 ends the sign-in for a copy of the cookie too.
+            copy = browser.new_context(viewport=SCREEN)
+            copy.add_cookies(page.context.cookies())
+            other = copy.new_page()
+            other.goto(f"{desk}/week?week={WEEK}")
+            assert "/login" not in other.url
+            with page.expect_navigation():
+                page.click("button:has-text('退出')")
+            other.goto(f"{desk}/week?week={WEEK}")
+            assert "/login" in other.url
+        finally:
+            browser.close()
