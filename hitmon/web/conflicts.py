@@ -3,6 +3,9 @@ keep either (resubmitting yours against the version now saved, or leaving theirs
 
 from __future__ import annotations
 
+import hashlib
+
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,9 +19,24 @@ from pipeline.desk.review import Conflict
 FIELD_LABELS = {"title": "标题", "media": "媒体", "summary": "主要内容"}
 
 
+def digest(text: str) -> str:
+    """A short fingerprint of a field as shown, sent back by the edit form: which fields did the editor
+    change? (主要内容 can be long; its digest is enough to tell.)"""
+    return hashlib.sha256(_normalised(text).encode()).hexdigest()[:32]
+
+
+def changed_fields(form: FormData, yours: dict[str, str]) -> tuple[str, ...]:
+    """The fields the editor changed from what the form showed; all of them if the form did not say."""
+    shown = {name: form.get(f"shown_{name}") for name in FIELD_LABELS}
+    if any(value is None for value in shown.values()):
+        return tuple(FIELD_LABELS)
+    return tuple(name for name in FIELD_LABELS if digest(yours[name]) != shown[name])
+
+
 async def edit_conflict(
-    request: Request, conflict: Conflict, yours: dict[str, str], next_path: str
+    request: Request, conflict: Conflict, yours: dict[str, str], mine: tuple[str, ...], next_path: str
 ) -> Response:
+    """``mine``: the fields this editor changed; keeping "mine" saves only those over the other's."""
     web = web_context(request)
     view = await web.run(article_view, conflict.saved.article_id, web.relevance)
     theirs = {"title": view.printed_title, "media": view.printed_media, "summary": view.summary}
@@ -29,6 +47,7 @@ async def edit_conflict(
             "theirs": theirs[name],
             "yours": yours[name],
             "differs": _differs(theirs[name], yours[name]),
+            "mine": name in mine,
         }
         for name, label in FIELD_LABELS.items()
     ]
@@ -37,7 +56,7 @@ async def edit_conflict(
         "view": view,
         "saved": conflict.saved,
         "rows": rows,
-        "yours": yours,
+        "yours": {name: yours[name] for name in mine},
         "next": safe_next(next_path) if next_path else f"/articles/{view.id}",
     }
     return render(request, "conflict.html", context, status_code=409)
@@ -78,4 +97,8 @@ async def order_conflict(
 
 
 def _differs(theirs: str, yours: str) -> bool:
-    return theirs.replace("\r\n", "\n").strip() != yours.replace("\r\n", "\n").strip()
+    return _normalised(theirs) != _normalised(yours)
+
+
+def _normalised(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hitmon.web.auth import safe_next
-from hitmon.web.conflicts import edit_conflict
+from hitmon.web.conflicts import changed_fields, digest, edit_conflict
 from hitmon.web.context import signed_in, web_context
 from hitmon.web.csrf import checked_form
 from hitmon.web.highlight import highlight, match_spans
@@ -37,14 +37,17 @@ async def article_page(request: Request) -> Response:
     draft = await web.run(signins.take_draft, request.state.signin, article_id)
     form = {"title": view.printed_title, "media": view.printed_media, "summary": view.summary}
     form["version"] = str(view.version)
+    shown = {name: digest(form[name]) for name in EDITED}  # tells which fields the editor then changed
     if draft:
         form = {name: str(draft.get(name, "")) for name in (*EDITED, "version")}
+        shown = {}  # what the draft's form showed is unknown: count every field as changed
         flash(request, "已恢复登录过期前未保存的修改：请检查后点“保存”。", "warning")
     contributions = view.explanation.contributions
     back_to = safe_next(request.query_params.get("back"))
     context = {
         "view": view,
         "form": form,
+        "shown": shown,
         "title_marked": highlight(view.title, match_spans(view.title, "title", contributions)),
         "text_marked": highlight(view.text, match_spans(view.text, "body", contributions)),
         "back_to": back_to,
@@ -57,7 +60,8 @@ async def article_page(request: Request) -> Response:
 async def edit(request: Request) -> Response:
     form = await checked_form(request)
     article_id = _article_id(request)
-    fields = {name: str(form.get(name, "")) for name in EDITED}
+    # a field the form leaves out stays as it is (the conflict page sends only the editor's own changes)
+    fields = {name: str(value) for name in EDITED if (value := form.get(name)) is not None}
     expected = optional_number(form.get("version"), "版本")
     web = web_context(request)
     try:
@@ -67,7 +71,9 @@ async def edit(request: Request) -> Response:
     except UnknownArticle:
         raise HTTPException(404, "没有这篇文章") from None
     except Conflict as conflict:
-        return await edit_conflict(request, conflict, fields, str(form.get("next", "")))
+        yours = {name: fields.get(name, "") for name in EDITED}
+        mine = tuple(name for name in changed_fields(form, yours) if name in fields)
+        return await edit_conflict(request, conflict, yours, mine, str(form.get("next", "")))
     flash(request, "已保存")
     return back(form, f"/articles/{article_id}")
 

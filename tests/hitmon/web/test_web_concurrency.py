@@ -32,12 +32,15 @@ def edit_form(client: TestClient, article_id: int) -> dict[str, str]:
     media = re.search(r'name="media" value="([^"]*)"', form).group(1)  # type: ignore[union-attr]
     summary = re.search(r'name="summary"[^>]*>([^<]*)</textarea>', form).group(1)  # type: ignore[union-attr]
     version = VERSION.search(form).group(1)  # type: ignore[union-attr]
+    shown = dict(re.findall(r'name="(shown_\w+)" value="([^"]*)"', form))  # what the form showed
+    assert set(shown) == {"shown_title", "shown_media", "shown_summary"}
     return {
         "title": title,
         "media": media,
         "summary": summary,
         "version": version,
         "csrf_token": csrf_of(page),
+        **shown,
     }
 
 
@@ -76,13 +79,13 @@ def test_a_stale_edit_is_refused_and_shows_both_versions(
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', keep_mine))
     assert b.post(f"/articles/{article}/edit", data=fields, follow_redirects=False).status_code == 303
     review = stored(engine, article)
-    assert (review.title, review.summary) == (None, "B 写的主要内容")  # B's stale form had the crawled title
+    assert (review.title, review.summary) == ("A 的标题", "B 写的主要内容")  # B changed only 主要内容
     assert event_details(engine, "edit") == [
         {"changes": {"title": [None, "A 的标题"]}},
-        {"changes": {"title": ["A 的标题", None], "summary": [None, "B 写的主要内容"]}},
+        {"changes": {"summary": [None, "B 写的主要内容"]}},
     ]
     history = a.get(f"/articles/{article}").text.split("修改记录", 1)[1]
-    assert "<del>A 的标题</del> → <ins>（原文）</ins>" in history and "{&#34;" not in history
+    assert "<del>（原文）</del> → <ins>A 的标题</ins>" in history and "{&#34;" not in history
 
 
 def test_a_stale_decision_is_refused(
