@@ -45,7 +45,10 @@ class PlannedIssue:
 
 
 def next_issue_number(session: Session) -> int:
-    return (session.scalar(select(func.max(Issue.number))) or 0) + 1
+    """The last issue + 1; a number beyond 9999 recorded before numbers were checked is a typo, not a
+    last issue, and is passed over."""
+    last = session.scalar(select(func.max(Issue.number)).where(Issue.number <= MAX_ISSUE_NUMBER))
+    return (last or 0) + 1
 
 
 def check_issue_number(number: int) -> int:
