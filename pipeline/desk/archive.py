@@ -44,6 +44,7 @@ class ArchiveResult:
     found: list[Found]
     indexed: int  # articles newly (re)indexed before this search
     more: bool  # more than MAX_RESULTS matched
+    unindexed: int = 0  # articles still waiting to be indexed: the results may miss them
 
 
 def search_archive(
@@ -57,28 +58,24 @@ def search_archive(
     """Articles containing every word of ``query``, published from ``start`` to ``end`` (local dates,
     inclusive), newest first."""
     indexed = refresh_index(session, model)
+    waiting = session.scalar(select(func.count()).select_from(_stale().subquery())) or 0
     terms = tuple(dict.fromkeys(model.tokens(query)))[:MAX_TERMS]
     if not terms:
-        return ArchiveResult((), [], indexed, False)
+        return ArchiveResult((), [], indexed, False, waiting)
     ids = select(ArticleWords.article_id).where(_matching(session, terms))
     statement = select(Article).where(Article.id.in_(ids))
     statement = _in_period(statement, timezone, start, end)
     statement = statement.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
     articles = list(session.scalars(statement.limit(MAX_RESULTS + 1)))
     found = [_found(article) for article in articles[:MAX_RESULTS]]
-    return ArchiveResult(terms, found, indexed, len(articles) > MAX_RESULTS)
+    return ArchiveResult(terms, found, indexed, len(articles) > MAX_RESULTS, waiting)
 
 
-def refresh_index(session: Session, model: RelevanceModel, limit: int = INDEX_BATCH) -> int:
-    """Index the articles not indexed yet, or fetched again since; returns how many."""
-    stale = (
-        select(Article)
-        .outerjoin(ArticleWords, ArticleWords.article_id == Article.id)
-        .where(or_(ArticleWords.article_id.is_(None), ArticleWords.indexed_at < Article.fetched_at))
-        .order_by(Article.id)
-        .limit(limit)
-    )
-    articles = list(session.scalars(stale))
+def refresh_index(session: Session, model: RelevanceModel, limit: int | None = None) -> int:
+    """Index the articles not indexed yet, or fetched again since (at most ``limit``, default
+    INDEX_BATCH); returns how many."""
+    batch = INDEX_BATCH if limit is None else limit
+    articles = list(session.scalars(_stale().order_by(Article.id).limit(batch)))
     now = utcnow()
     for article in articles:
         words = " ".join(model.tokens(f"{article.title}\n{article.text}", parts=True))
@@ -89,6 +86,15 @@ def refresh_index(session: Session, model: RelevanceModel, limit: int = INDEX_BA
             row.words, row.indexed_at = words, now
     session.flush()
     return len(articles)
+
+
+def _stale() -> Select:  # type: ignore[type-arg]
+    """Articles without words, or fetched again since their words were written."""
+    return (
+        select(Article)
+        .outerjoin(ArticleWords, ArticleWords.article_id == Article.id)
+        .where(or_(ArticleWords.article_id.is_(None), ArticleWords.indexed_at < Article.fetched_at))
+    )
 
 
 def _matching(session: Session, terms: tuple[str, ...]):  # type: ignore[no-untyped-def]

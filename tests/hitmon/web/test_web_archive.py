@@ -41,3 +41,19 @@ def test_bad_archive_dates_answer_400(editor: tuple[TestClient, str]) -> None:
     client, _ = editor
     for query in ("from=2018-13-01", "to=0001-01-01", "from=2018-05-01&to=2018-04-01"):
         assert client.get(f"/archive?q=医院&{query}").status_code == 400, query
+
+
+def test_the_archive_says_when_articles_still_wait_to_be_indexed(
+    editor: tuple[TestClient, str], engine: Engine, monkeypatch: object
+) -> None:
+    from pipeline.desk import archive
+
+    client, _ = editor
+    store(engine, *(record(30 + n, 10, title=f"互联网医院 第{n}篇") for n in range(5)))
+    monkeypatch.setattr(archive, "INDEX_BATCH", 3)  # type: ignore[attr-defined]  (a small batch)
+    first = client.get("/archive?q=互联网医院").text
+    assert "未编入检索索引" in first
+    client.get("/archive?q=互联网医院")
+    client.get("/archive?q=互联网医院")
+    last = client.get("/archive?q=互联网医院").text
+    assert "未编入检索索引" not in last and len(titles(last)) == 5
