@@ -22,6 +22,7 @@ from pipeline.desk.week import (
     BadOrder,
     OrderConflict,
     WeekFilters,
+    moved,
     titles_of,
     week_view,
 )
@@ -121,7 +122,8 @@ async def move(request: Request) -> Response:
     try:
         await web.run(move_item, web.settings, week, article_id, step, signed_in(request).username, seen)
     except OrderConflict as conflict:
-        return await _order_conflict(request, form, conflict, seen or [], str(week))
+        wanted = moved(seen, article_id, step) if seen and article_id in seen else seen or []
+        return await _order_conflict(request, form, conflict, wanted, str(week))
     except NotAccepted:
         return _refused(request, form, "这一条已不在本周采用的条目中：列表已刷新。")
     flash(request, "已上移" if step < 0 else "已下移")

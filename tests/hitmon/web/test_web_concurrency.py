@@ -115,8 +115,18 @@ def test_a_stale_move_or_reorder_is_refused(
     stale = {"csrf_token": b_token, "week": WEEK, "ids": f"{y},{x},{z}", "seen": seen, "next": HERE}
     response = b.post("/review/order", data=stale)
     assert response.status_code == 409 and "当前顺序" in response.text and "你的顺序" in response.text
+    # 用我的顺序: B keeps their order, knowingly, against the order now saved.
+    keep = response.text.split('action="/review/order"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', keep))
+    assert b.post("/review/order", data=fields, follow_redirects=False).status_code == 303
+    assert [stored(engine, i).position for i in (y, x, z)] == [1, 2, 3]
+    reset = {"csrf_token": a_token, "week": WEEK, "ids": f"{x},{z},{y}", "seen": f"{y},{x},{z}"}
+    assert a.post("/review/order", data=reset, follow_redirects=False).status_code == 303
     stale_move = {**moved, "csrf_token": b_token, "article_id": str(x), "direction": "down"}
-    assert b.post("/review/move", data=stale_move).status_code == 409
+    refused = b.post("/review/move", data=stale_move)
+    assert refused.status_code == 409
+    yours = refused.text.split("你的顺序", 1)[1].split("</ol>", 1)[0]  # the order B's move would have made
+    assert yours.index("第2篇") < yours.index("第1篇") < yours.index("第3篇")
     positions = {i: stored(engine, i).position for i in (x, y, z)}
     assert positions == {x: 1, z: 2, y: 3}  # A's move stands
 
