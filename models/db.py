@@ -2,36 +2,47 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT = 30.0  # seconds an SQLite statement waits for another process's write to commit
 
 
 class DatabaseError(Exception):
     """The database cannot be used as asked: printed as one line by the entry points."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers:
+    a statement finding the database locked waits up to ``busy_timeout`` seconds instead of failing."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseError(f"not a database URL: {url!r} (e.g. sqlite:///hitmon.db)") from None
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver hitmon installs
-    engine = create_engine(parsed, pool_pre_ping=True)
-    if parsed.get_backend_name() == "sqlite":
+    sqlite = parsed.get_backend_name() == "sqlite"
+    # ``timeout`` is sqlite3's busy timeout, set as the connection opens: the pragmas below wait too
+    connect_args = {"timeout": busy_timeout} if sqlite else {}
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(f"no driver for {parsed.drivername} databases: {exc}") from None
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -40,7 +51,6 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -70,12 +80,42 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
-    """Create or migrate the schema to ``revision``."""
+    """Create or migrate the schema to ``revision``; a database that is not hitmon's is refused untouched."""
+    sqlite_tables = _sqlite_tables(engine, must_exist=False)
+    if sqlite_tables is not None:  # decided before SQLAlchemy first connects and switches the file to WAL
+        _refuse_foreign_schema(engine, sqlite_tables)
     _ensure_sqlite_folder(engine)
     try:
+        _refuse_foreign_schema(engine, set(inspect(engine).get_table_names()))
+        _check_known_revision(engine, schema_revision(engine))
         command.upgrade(alembic_config(engine), revision)
-    except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database {_safe(engine)}: {_first_line(exc)}") from None
+    except SQLAlchemyError as exc:
+        raise _unusable(engine, exc) from None
+    except CommandError as exc:  # e.g. an unknown revision in alembic_version
+        raise DatabaseError(f"cannot migrate the database {_safe(engine)}: {exc}") from None
+
+
+def _refuse_foreign_schema(engine: Engine, tables: set[str]) -> None:
+    """Tables without ``alembic_version`` belong to another program: migrating would mix ours in."""
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"{_safe(engine)} is not a hitmon database (it has tables but no alembic_version): "
+            "refusing to change it; name a new or empty database"
+        )
+
+
+def _check_known_revision(engine: Engine, current: str | None) -> None:
+    if current is None:
+        return
+    try:
+        known = ScriptDirectory(str(MIGRATIONS)).get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise DatabaseError(
+            f"the database {_safe(engine)} is at revision {current}, which this hitmon does not know "
+            "(made by a newer version?)"
+        )
 
 
 def downgrade_database(engine: Engine, revision: str) -> None:
@@ -93,23 +133,66 @@ def head_revision() -> str | None:
 
 
 def require_current_schema(engine: Engine) -> None:
-    """Refuse to work on a database that is missing, unreachable or not migrated to head."""
-    database = engine.url.database
-    if engine.url.get_backend_name() == "sqlite" and database and not Path(database).exists():
-        raise DatabaseError(f"no database at {database}: run `hitmon db upgrade` first")
+    """Refuse to work on a database that is missing, unreachable, damaged or not migrated to head."""
+    sqlite_tables = _sqlite_tables(engine, must_exist=True)
+    if sqlite_tables is not None:
+        _refuse_foreign_schema(engine, sqlite_tables)
     try:
         current = schema_revision(engine)
-    except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database {_safe(engine)}: {_first_line(exc)}") from None
-    if current != head_revision():
-        state = "empty" if current is None else f"at revision {current}"
-        raise DatabaseError(f"the database {_safe(engine)} is {state}: run `hitmon db upgrade`")
+        if current is None:
+            _refuse_foreign_schema(engine, set(inspect(engine).get_table_names()))
+    except SQLAlchemyError as exc:
+        raise _unusable(engine, exc) from None
+    if current == head_revision():
+        return
+    _check_known_revision(engine, current)
+    state = "empty" if current is None else f"at revision {current}"
+    raise DatabaseError(f"the database {_safe(engine)} is {state}: run `hitmon db upgrade`")
+
+
+def _sqlite_tables(engine: Engine, *, must_exist: bool) -> set[str] | None:
+    """The tables of an SQLite file, read through a read-only connection; None when the database is
+    not an SQLite file or not there yet. A file that is no database, or damaged, is refused here, before
+    SQLAlchemy connects (its connection set-up would switch the file to WAL)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    path = Path(database)
+    if not path.exists():
+        blocking = _file_among_parents(path)
+        if blocking is not None:
+            raise DatabaseError(f"cannot use the database {database}: {blocking} is a file, not a folder")
+        if must_exist:
+            raise DatabaseError(f"no database at {database}: run `hitmon db upgrade` first")
+        return None
+    if not path.is_file():
+        raise DatabaseError(f"{database} is not a file: name an SQLite database file")
+    try:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{database} is not a usable SQLite database: {exc}") from None
+    return {name for (name,) in rows}
 
 
 def _ensure_sqlite_folder(engine: Engine) -> None:
     database = engine.url.database
     if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the database {database}: {exc.strerror}") from None
+
+
+def _file_among_parents(path: Path) -> Path | None:
+    """The regular file that stands where a folder of ``path`` should be, if any."""
+    return next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+
+
+def _unusable(engine: Engine, exc: SQLAlchemyError) -> DatabaseError:
+    verb = "reach" if isinstance(exc, OperationalError) else "use"  # OperationalError: connecting failed
+    return DatabaseError(f"cannot {verb} the database {_safe(engine)}: {_first_line(exc)}")
 
 
 def _safe(engine: Engine) -> str:
@@ -117,4 +200,5 @@ def _safe(engine: Engine) -> str:
 
 
 def _first_line(exc: Exception) -> str:
-    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

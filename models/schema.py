@@ -92,7 +92,7 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     media: Mapped[str | None] = mapped_column(String(200))
     author: Mapped[str | None] = mapped_column(String(200))
-    fetched_at: Mapped[datetime]
+    fetched_at: Mapped[datetime] = mapped_column(index=True)  # a crawl groups and prunes by it
     html_gz: Mapped[bytes | None] = mapped_column(LargeBinary)  # raw response, gzip: re-extract later
     http_encoding: Mapped[str | None] = mapped_column(String(40))
     fingerprint: Mapped[str | None] = mapped_column(Text)  # MinHash signature, hex

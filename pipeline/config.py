@@ -6,11 +6,12 @@ Nested settings take ``HITMON_SECTION__KEY`` in the environment (``HITMON_CRAWL_
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -19,14 +20,19 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings.exceptions import SettingsError
 
 from pipeline.errors import InputError
+from pipeline.setting_types import MAX_SECONDS, DatabaseUrl, Seconds, TextFile, TimeZoneName
 
 DEFAULT_CONFIG_FILE = Path("hitmon.toml")
+MAX_CONFIG_BYTES = 1 << 20  # a config file is a few KB; more is a mistake (a log, a binary)
+MAX_CONFIG_NESTING = 16  # tables and arrays within each other; hitmon's own settings go 3 deep
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # inf and nan are refused everywhere: `max_response_mb = inf` once overflowed at crawl time
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class CrawlSettings(_Section):
@@ -34,26 +40,24 @@ class CrawlSettings(_Section):
     obey_robots: bool = True  # a source may override with ``obey_robots: false``
     concurrency: int = Field(16, ge=1, le=256)
     concurrency_per_domain: int = Field(4, ge=1, le=64)
-    download_delay: float = Field(0.0, ge=0)  # seconds between requests to one domain
+    download_delay: float = Seconds(0.0)  # seconds between requests to one domain
     autothrottle: bool = True
-    timeout: float = Field(30.0, gt=0)  # seconds per request
+    timeout: float = Seconds(30.0, positive=True)  # seconds per request
     retries: int = Field(2, ge=0, le=10)
-    retry_backoff: float = Field(1.0, ge=0)  # seconds before the first retry, doubling for each next one
-    max_response_mb: float = Field(10.0, gt=0)  # larger responses are dropped and recorded
-    max_pages: int = Field(5, ge=1)  # listing pagination depth unless a source sets its own
-    extract_workers: int = Field(0, ge=0)  # processes for extraction; 0 = one per core
-    store_batch: int = Field(50, ge=1)  # articles committed together
+    retry_backoff: float = Seconds(1.0)  # seconds before the first retry, doubling for each next one
+    max_response_mb: float = Field(10.0, gt=0, le=4096)  # larger responses are dropped and recorded
+    max_pages: int = Field(5, ge=1, le=1000)  # listing pagination depth unless a source sets its own
+    extract_workers: int = Field(0, ge=0, le=256)  # processes for extraction; 0 = one per core
+    store_batch: int = Field(50, ge=1, le=100_000)  # articles committed together
 
 
 class RelevanceSettings(_Section):
-    threshold: float = Field(2.5, ge=0)  # score at or above which an article is flagged (recall first)
-    title_weight: float = Field(3.0, ge=0)  # a match in the title counts this many times a body match
-    editor_weight: float = Field(6.0, ge=0)  # the editor model moves a candidate by up to half this
+    threshold: float = Field(2.5, ge=0, le=1e6)  # score at or above which an article is flagged (recall)
+    title_weight: float = Field(3.0, ge=0, le=1e6)  # a match in the title counts this many times a body match
+    editor_weight: float = Field(6.0, ge=0, le=1e6)  # the editor model moves a candidate by up to half this
     editor_min_decisions: int = Field(20, ge=2)  # accepted + rejected reviews before the editor model is used
-    lexicon: Path | None = (
-        None  # extra lexicon file (term<TAB>weight<TAB>category), added to the built-in one
-    )
-    rules: Path | None = None  # the editor's rules file
+    lexicon: TextFile | None = None  # extra lexicon (term<TAB>weight<TAB>category), added to the built-in
+    rules: TextFile | None = None  # the editor's rules file
 
 
 class BulletinSettings(_Section):
@@ -81,11 +85,11 @@ class WebSettings(_Section):
     # Signs the session cookie. Unset: generated once and kept in ``secret_file`` (mode 0600).
     secret_key: SecretStr | None = Field(None, min_length=32)
     secret_file: Path = Path("hitmon-web.secret")
-    session_max_age: int = Field(8 * 3600, ge=60)  # seconds a sign-in lasts
+    session_max_age: int = Field(8 * 3600, ge=60, le=int(MAX_SECONDS))  # seconds a sign-in lasts
     secure_cookies: bool = False  # send the session cookie over HTTPS only (set behind a TLS proxy)
     login_attempts_per_user: int = Field(5, ge=1)  # failed sign-ins per username within the window
     login_attempts_per_address: int = Field(20, ge=1)  # failed sign-ins per client address within the window
-    login_window_seconds: int = Field(900, ge=1)
+    login_window_seconds: int = Field(900, ge=1, le=int(MAX_SECONDS))
     # Addresses or networks of reverse proxies whose X-Forwarded-For names the client; [] = trust none
     # (a header from anyone else is ignored, so it cannot reset the sign-in throttle).
     trusted_proxies: list[IPvAnyNetwork] = []
@@ -102,17 +106,20 @@ class WebSettings(_Section):
 class ScheduleSettings(_Section):
     """The nightly service (``hitmon schedule``): crontab lines in ``timezone``; "" disables a job."""
 
-    timezone: str | None = None  # default: the top-level timezone
+    timezone: TimeZoneName | None = None  # default: the top-level timezone
     crawl: str = "0 2 * * *"  # the nightly crawl
     digest: str = "0 8 * * fri"  # the week's top candidates, as an alert (weekday names, not numbers)
     maintenance: str = "30 4 * * sun"  # SQLite VACUUM + ANALYZE; PostgreSQL ANALYZE
-    misfire_grace: float = Field(12 * 3600, ge=0)  # seconds late a missed run still runs (machine was off)
+    misfire_grace: float = Seconds(12 * 3600)  # seconds late a missed run still runs (machine was off)
     crawl_command: list[str] = []  # default: this Python's ``-m crawler``; flags are appended
-    crawl_timeout: float = Field(4 * 3600, gt=0)  # seconds before a crawl is stopped and recorded as failed
-    kill_grace: float = Field(30, ge=0)  # seconds between SIGTERM and SIGKILL when stopping a crawl
-    stale_lock: float = Field(900, gt=0)  # seconds without heartbeat before an SQLite lock is taken over
-    expect_new_within_days: int | None = Field(7, ge=1)  # a source bringing nothing newer is marked stale
-    digest_size: int = Field(10, ge=1)  # candidates listed in the digest
+    # seconds before a crawl is stopped and recorded as failed
+    crawl_timeout: float = Seconds(4 * 3600, positive=True)
+    kill_grace: float = Seconds(30)  # seconds between SIGTERM and SIGKILL when stopping a crawl
+    # seconds without heartbeat before an SQLite lock is taken over
+    stale_lock: float = Seconds(900, positive=True)
+    # a source bringing nothing newer is marked stale
+    expect_new_within_days: int | None = Field(7, ge=1, le=3650)
+    digest_size: int = Field(10, ge=1, le=1000)  # candidates listed in the digest
     review_url: str | None = None  # linked from the digest (the review web app)
 
 
@@ -144,15 +151,15 @@ class SmtpSettings(_Section):
     password: SecretStr | None = None
     sender: str = "hitmon@localhost"
     to: list[str] = []
-    timeout: float = Field(30, gt=0)
+    timeout: float = Seconds(30, positive=True)
 
 
 class AlertSettings(_Section):
     channels: list[AlertChannel] = []
     smtp: SmtpSettings = SmtpSettings()
     retries: int = Field(3, ge=0, le=10)  # further attempts after a failed delivery
-    backoff: float = Field(2.0, ge=0)  # seconds before the first retry, doubling each time
-    timeout: float = Field(10, gt=0)  # seconds per webhook request
+    backoff: float = Seconds(2.0)  # seconds before the first retry, doubling each time
+    timeout: float = Seconds(10, positive=True)  # seconds per webhook request
 
 
 class DistributedSettings(_Section):
@@ -161,20 +168,37 @@ class DistributedSettings(_Section):
 
     redis_url: str = "redis://127.0.0.1:6379/0"
     key_prefix: str = "hitmon"  # every key of the frontier starts with this (one prefix per deployment)
-    bloom_capacity: int = Field(1_000_000, ge=1000)  # URLs one crawl may see before false positives rise
+    # URLs one crawl may see before false positives rise
+    bloom_capacity: int = Field(1_000_000, ge=1000, le=10**10)
     bloom_error_rate: float = Field(0.001, gt=0, lt=0.5)  # chance a new URL is taken for one already seen
-    idle_timeout: float = Field(60.0, gt=0)  # seconds a worker waits once the frontier is drained
-    domain_interval: float = Field(0.0, ge=0)  # seconds between two requests to one host, across workers
-    alive_ttl: float = Field(15.0, ge=1)  # a worker silent this long is dead: its requests are requeued
+    idle_timeout: float = Seconds(60.0, positive=True)  # seconds a worker waits once the frontier is drained
+    domain_interval: float = Seconds(0.0)  # seconds between two requests to one host, across workers
+    # a worker silent this long is dead: its requests are requeued
+    alive_ttl: float = Field(15.0, ge=1, le=MAX_SECONDS)
+
+
+class RetentionSettings(_Section):
+    """What old articles keep (see docs/operations.md#retention)."""
+
+    # Days the raw page of an article is kept after its fetch (for ``hitmon reextract``); older pages are
+    # dropped by the weekly maintenance and ``hitmon db vacuum``, the extracted text stays. None: forever.
+    raw_html_days: int | None = Field(None, ge=1)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="HITMON_", env_nested_delimiter="__", extra="forbid", validate_default=True
+        env_prefix="HITMON_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+        allow_inf_nan=False,
     )
 
-    db: str = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
-    timezone: str = "Asia/Shanghai"  # where weeks and dates are read and shown
+    db: DatabaseUrl = "sqlite:///hitmon.db"  # SQLAlchemy URL; HITMON_DB or --db
+    db_busy_timeout: float = Field(
+        30.0, gt=0, le=3600
+    )  # seconds a command or web request waits on a busy SQLite file
+    timezone: TimeZoneName = "Asia/Shanghai"  # where weeks and dates are read and shown
     sources_file: Path | None = None  # what ``hitmon sources load`` reads when no file is named
     output_dir: Path = Path("output")
     crawl: CrawlSettings = CrawlSettings()
@@ -184,6 +208,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
     distributed: DistributedSettings = DistributedSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -202,11 +227,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     """Build the settings from a TOML file (``hitmon.toml`` if present), the environment and flags.
 
     ``overrides`` are the command-line flags; ``None`` values mean "not given".
-    Raises InputError naming the file, line and field of the first bad value.
+    Raises InputError naming the file, line and field (or the variable, or the flag) of the first bad value.
     """
-    path = config_file or (DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None)
-    if config_file is not None and not config_file.is_file():
-        raise InputError(config_file, "no such config file")
+    path = _config_path(config_file)
     text = _read_toml(path) if path else ""
     file_bound = type(
         "FileSettings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": path}}
@@ -215,17 +238,93 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         return Settings.model_validate(file_bound(**flags).model_dump())
     except ValidationError as exc:
-        raise _input_error(exc, path, text) from None
+        raise _input_error(exc, path, text, flags) from None
+    except SettingsError as exc:  # pydantic-settings could not parse a variable as JSON
+        raise _environment_error(exc) from None
+
+
+def _config_path(config_file: Path | None) -> Path | None:
+    if config_file is None:
+        if not DEFAULT_CONFIG_FILE.exists():
+            return None
+        config_file = DEFAULT_CONFIG_FILE
+    if not config_file.exists():
+        raise InputError(config_file, "no such config file")
+    if not config_file.is_file():
+        raise InputError(config_file, "the config file is not a regular file (a folder?)")
+    return config_file
 
 
 def _read_toml(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
+    """The text of a TOML file that parses and is not absurdly large or deep; else an InputError."""
     try:
-        tomllib.loads(text)
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise InputError(path, f"larger than {MAX_CONFIG_BYTES >> 10} KB: not a config file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})", line=line) from None
+    try:
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         raise InputError(path, f"not valid TOML: {exc}", line=line) from None
+    except RecursionError:
+        raise InputError(path, f"not valid TOML: nested more than {MAX_CONFIG_NESTING} deep") from None
+    too_deep = _too_deep(parsed)
+    if too_deep is not None:
+        line = _toml_line(text, too_deep[:1])
+        message = f"nested more than {MAX_CONFIG_NESTING} deep"
+        raise InputError(path, message, line=line, field=too_deep[0] if too_deep else None)
     return text
+
+
+def _too_deep(document: dict[str, Any]) -> list[str] | None:
+    """The key path to the first value nested deeper than MAX_CONFIG_NESTING, or None (no recursion)."""
+    stack: list[tuple[Any, list[str]]] = [(document, [])]
+    while stack:
+        value, where = stack.pop()
+        if len(where) > MAX_CONFIG_NESTING:
+            return where
+        if isinstance(value, dict):
+            stack.extend((child, [*where, str(key)]) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend((child, [*where, str(index)]) for index, child in enumerate(value))
+    return None
+
+
+def _environment_error(exc: SettingsError) -> InputError:
+    """Name the ``HITMON_*`` variable that holds a list or table and is not valid JSON."""
+    found = re.search(r'field "([^"]+)"', str(exc))
+    for name in sorted(os.environ):
+        path = name.upper().removeprefix("HITMON_").lower().split("__")
+        if not name.upper().startswith("HITMON_") or not found or path[0] != found.group(1):
+            continue
+        if _is_list_or_table(path):
+            try:
+                json.loads(os.environ[name])
+            except ValueError as bad:
+                return InputError(f"environment {name}", f"not valid JSON ({bad})", field=".".join(path))
+    return InputError("environment", str(exc))
+
+
+def _is_list_or_table(path: list[str]) -> bool:
+    """Whether the setting at ``path`` (["alerts", "channels"]) is a list or a table, set as JSON."""
+    model: type[BaseModel] = Settings
+    for depth, part in enumerate(path, start=1):
+        info = model.model_fields.get(part)
+        if info is None:
+            return False
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+            continue
+        return depth == len(path) and get_origin(annotation) in (list, dict)
+    return True
 
 
 def _line_from_message(message: str) -> int | None:
@@ -233,14 +332,17 @@ def _line_from_message(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _input_error(exc: ValidationError, path: Path | None, text: str) -> InputError:
+def _input_error(exc: ValidationError, path: Path | None, text: str, flags: dict[str, Any]) -> InputError:
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["loc"] and error["loc"][0] in flags:
+        return InputError(f"command line --{error['loc'][0]}", message)
     env_name = "HITMON_" + "__".join(str(part) for part in error["loc"]).upper()
     if env_name in os.environ:
-        return InputError(f"environment {env_name}", error["msg"], field=field)
+        return InputError(f"environment {env_name}", message, field=field)
     line = _toml_line(text, [str(part) for part in error["loc"]])
-    return InputError(path or "command line", error["msg"], line=line, field=field)
+    return InputError(path or "settings", message, line=line, field=field)
 
 
 def _toml_line(text: str, loc: list[str]) -> int | None:

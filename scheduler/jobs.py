@@ -128,7 +128,7 @@ def maintenance_job(ctx: JobContext) -> JobResult:
         with crawl_lock(
             ctx.engine, default_owner("maintenance"), stale_after=ctx.settings.schedule.stale_lock
         ):
-            return "finished", maintain_database(ctx.engine)
+            return "finished", maintain_database(ctx.engine, ctx.settings.retention.raw_html_days)
     except CrawlAlreadyRunning as busy:
         return "skipped", str(busy)
 

@@ -9,18 +9,20 @@ import click
 
 from hitmon.cli import (
     commands_data,
+    commands_db_vacuum,
     commands_desk,
     commands_distributed,
     commands_ops,
     commands_schedule,
     commands_web,
 )
-from hitmon.cli.app import App, fail
+from hitmon.cli.app import App, HitmonGroup
 from pipeline.config import load_settings
-from pipeline.errors import InputError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=HitmonGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--config", type=click.Path(path_type=Path), help="TOML config file (default: ./hitmon.toml if present)."
 )
@@ -38,10 +40,7 @@ def cli(ctx: click.Context, config: Path | None, db: str | None) -> None:
     """
     if ctx.resilient_parsing:
         return
-    try:
-        ctx.obj = App(load_settings(config, db=db), config_file=config)
-    except InputError as exc:
-        fail(str(exc), 2)
+    ctx.obj = App(load_settings(config, db=db), config_file=config)
 
 
 for module in (
@@ -56,6 +55,8 @@ for module in (
         cli.add_command(command)
 for command in commands_schedule.SOURCES_COMMANDS:  # `hitmon sources health`
     commands_ops.sources.add_command(command)
+for command in commands_db_vacuum.DB_COMMANDS:  # `hitmon db vacuum`
+    commands_ops.db.add_command(command)
 
 
 def main() -> None:

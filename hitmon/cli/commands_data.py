@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from hitmon.cli.app import App, pass_app, user_errors
+from hitmon.cli.app import DAY, ROW_ID, URL, App, pass_app, user_errors
 from models.schema import Article
 from pipeline.errors import DropArticle, HitmonError, InputError
 from pipeline.record import ArticleRecord
@@ -25,7 +26,9 @@ from pipeline.weeks import local_midnight_utc
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--url", help="The URL the page was fetched from (relative links and URL dates use it).")
+@click.option(
+    "--url", type=URL, help="The URL the page was fetched from (relative links and URL dates use it)."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="jsonl", show_default=True
 )
@@ -103,7 +106,7 @@ def score(app: App, file: IO[str] | None) -> None:
     model = load_relevance(app.settings.relevance)
     stream = file or sys.stdin
     name = getattr(stream, "name", "stdin")
-    for number, line in enumerate(stream, start=1):
+    for number, line in enumerate(_lines(stream, name), start=1):
         if not line.strip():
             continue
         try:
@@ -116,8 +119,20 @@ def score(app: App, file: IO[str] | None) -> None:
         click.echo(json.dumps({**item, **score_fields(title, text, media, model)}, ensure_ascii=False))
 
 
+def _lines(stream: IO[str], name: str) -> Iterator[str]:
+    """The stream's lines; bytes that are not UTF-8 are an InputError (decoding runs ahead by blocks,
+    so the line named is the last one read whole)."""
+    read = 0
+    try:
+        for line in stream:
+            read += 1
+            yield line
+    except UnicodeDecodeError:
+        raise InputError(name, f"not UTF-8 text (after line {read})") from None
+
+
 @click.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ROW_ID)
 @pass_app
 @user_errors
 def explain(app: App, article_id: int) -> None:
@@ -148,9 +163,7 @@ def explain(app: App, article_id: int) -> None:
 
 
 @click.command()
-@click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles fetched on or after this day."
-)
+@click.option("--since", type=DAY, help="Only articles fetched on or after this day.")
 @click.option("--source", "source_name", metavar="NAME", help="Only this source's articles.")
 @pass_app
 @user_errors

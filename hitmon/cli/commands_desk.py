@@ -5,20 +5,21 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
 from crawler.console import terminal
-from hitmon.cli.app import WEEK, App, pass_app, user_errors
+from hitmon.cli.app import DAY, ISSUE_NUMBER, ROW_ID, WEEK, App, pass_app, user_errors
 from hitmon.cli.show import candidates_table
+from hitmon.cli.staged import staged_file
 from pipeline.desk import review as reviews
 from pipeline.desk.article import edit_printed
 from pipeline.desk.export import FORMATS
 from pipeline.desk.issues import export_issue
 from pipeline.desk.week import week_candidates
+from pipeline.errors import InputError
 from pipeline.weeks import IsoWeek, current_week
 
 AS_OPTION = click.option(
@@ -77,7 +78,7 @@ def review() -> None:
 
 def _decision(action: str, help_text: str) -> click.Command:
     @click.command(action, help=help_text)
-    @click.argument("ids", nargs=-1, type=int, required=True)
+    @click.argument("ids", nargs=-1, type=ROW_ID, required=True)
     @AS_OPTION
     @pass_app
     @user_errors
@@ -97,7 +98,7 @@ review.add_command(_decision("reset", "Undo a decision.\n\n\b\nExample:\n  hitmo
 
 
 @review.command("edit")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ROW_ID)
 @click.option("--title", help="The title to print (empty: back to the crawled title).")
 @click.option("--media", help="The 媒体 to print.")
 @click.option(
@@ -115,14 +116,21 @@ def review_edit(
     Example:
       hitmon review edit 12 --title "新标题" --summary-file summary.txt
     """
-    summary = summary_file.read() if summary_file else None
+    summary = _read_all(summary_file) if summary_file else None
     with app.session() as session:
         edit_printed(session, article_id, title=title, media=media, summary=summary, actor=_actor(actor))
     click.echo(f"edited {article_id}")
 
 
+def _read_all(file) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return file.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(getattr(file, "name", "stdin"), f"not UTF-8 text (byte {exc.start})") from None
+
+
 @review.command("order")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ROW_ID, required=True)
 @AS_OPTION
 @pass_app
 @user_errors
@@ -141,11 +149,9 @@ def review_order(app: App, ids: tuple[int, ...], actor: str | None) -> None:
 @click.command()
 @click.option("--week", type=WEEK, required=True, help="ISO week of the issue, e.g. 2018-W17.")
 @click.option(
-    "--issue", "number", type=click.IntRange(min=1), help="Issue number (default: the last one + 1)."
+    "--issue", "number", type=ISSUE_NUMBER, help="Issue number, 1-9999 (default: the last one + 1)."
 )
-@click.option(
-    "--date", "issued", type=click.DateTime(["%Y-%m-%d"]), help="Issue date (default: that week's Friday)."
-)
+@click.option("--date", "issued", type=DAY, help="Issue date (default: that week's Friday).")
 @click.option(
     "--org", help="The organisation printed under the title (default: the bulletin.organisation setting)."
 )
@@ -174,26 +180,19 @@ def export(
     """
     texts = app.settings.bulletin.model_copy(update={"organisation": org} if org else {})
     day: date | None = issued.date() if issued else None
-    with app.session() as session:  # rolled back if the file cannot be written: no record without a file
+    with app.session() as session:
         planned, body = export_issue(
             session, app.settings, week, fmt, number=number, issued=day, actor=_actor(actor), texts=texts
         )
+        # Never a file without its record nor a record without its file: the file is written aside,
+        # put in place once the issue is recorded, and removed again if the record cannot be committed.
+        option = "--out" if out else "output_dir"
         out = out or app.settings.output_dir / f"weekly-{planned.bulletin.number}.{fmt}"
-        _write_atomically(out, body)
+        with staged_file(out, body, option) as staged:
+            session.flush()
+            staged.publish()
+            session.commit()
     click.echo(f"issue {planned.bulletin.number} ({week}, {len(planned.bulletin.items)} items): {out}")
-
-
-def _write_atomically(path: Path, body: bytes) -> None:
-    """The whole file or none: written beside the target, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(body)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 COMMANDS = [candidates, review, export]

@@ -177,7 +177,7 @@ def _seed_distributed(app: App, names: tuple[str, ...], wait_drained: float) -> 
 
 
 @click.command()
-@click.option("--limit", default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True)
 @pass_app
 @user_errors
 def runs(app: App, limit: int) -> None:
@@ -222,7 +222,12 @@ def runs(app: App, limit: int) -> None:
     help="Output folder.",
 )
 @click.option(
-    "--accept", "accept_count", default=5, show_default=True, help="How many top candidates to accept."
+    "--accept",
+    "accept_count",
+    type=click.IntRange(0, 1000),
+    default=5,
+    show_default=True,
+    help="How many top candidates to accept.",
 )
 @pass_app
 @user_errors

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -41,10 +42,11 @@ from pipeline.desk.export.links import is_web_link
 HERE = Path(__file__).parent
 SESSION_COOKIE = "hitmon_session"
 MAX_FORM_BYTES = 2_000_000  # the largest form is an edited 主要内容
+BUSY_RETRY_AFTER = "5"  # seconds a browser is asked to wait when SQLite stayed locked past the busy timeout
 
 
 def create_app(settings: Settings) -> Starlette:
-    engine = make_engine(settings.db)
+    engine = make_engine(settings.db, busy_timeout=settings.db_busy_timeout)
     require_current_schema(engine)
     web = WebContext(
         settings=settings,
@@ -78,7 +80,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={HTTPException: _error_page},
+        exception_handlers={HTTPException: _error_page, OperationalError: _database_busy},
         max_body_size=MAX_FORM_BYTES,
     )
     app.router.redirect_slashes = False  # its redirect is built from the Host header: /week/ is a 404
@@ -129,3 +131,13 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else _chinese(exc.status_code)
     context = {"status": exc.status_code, "detail": detail, "messages": []}
     return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)
+
+
+async def _database_busy(request: Request, exc: Exception) -> Response:
+    """SQLite still locked after ``db_busy_timeout`` (a long write elsewhere): 503, try again; not a 500."""
+    if not isinstance(exc, OperationalError) or "locked" not in str(exc.orig):
+        raise exc
+    detail = "数据库正忙（另一个进程正在写入），请稍后重试。"
+    page = await _error_page(request, HTTPException(503, detail))
+    page.headers["Retry-After"] = BUSY_RETRY_AFTER
+    return page

@@ -4,7 +4,7 @@ coverage of a topic.
 Chinese has no spaces, so articles are indexed as words: the relevance model's jieba tokenizer (lexicon
 terms kept whole, search mode adding a long word's parts) writes them, space-separated, into
 ``article_words``; SQLite searches them with FTS5, PostgreSQL with ``to_tsvector('simple', ...)`` and its
-GIN index (both made by migration 0005). The index is brought up to date before each search, at most
+GIN index (both made by migration 0007). The index is brought up to date before each search, at most
 ``INDEX_BATCH`` articles at a time, so a new crawl's articles are found without a separate job.
 """
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from models.schema import Article, Issue, IssueItem, Relevance, Review
 from pipeline.desk.printed import printed
@@ -74,7 +74,15 @@ def weekly_candidates(
     query = (
         select(Article)
         .join(Relevance, isouter=not flagged_only)
-        .options(joinedload(Article.relevance), joinedload(Article.review), joinedload(Article.source))
+        .options(
+            joinedload(Article.relevance),
+            joinedload(Article.review),
+            # a few dozen sources and the week's stories, each read once rather than on every row
+            selectinload(Article.source),
+            selectinload(Article.story),  # the leader of each story, not one query per story
+            defer(Article.html_gz),  # the raw pages are a week's largest column and the list never shows them
+            defer(Article.fingerprint),
+        )
         .where(
             or_(
                 and_(Article.published_at >= start, Article.published_at < end),

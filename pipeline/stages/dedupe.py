@@ -7,9 +7,11 @@ so texts are compared as sets of character shingles with whitespace and punctuat
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 import zlib
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
@@ -63,9 +65,10 @@ def fingerprint_from_hex(value: str) -> LeanMinHash:
         raw = bytes.fromhex(value)
     except ValueError as exc:
         raise ValueError(f"not a fingerprint: {exc}") from None
-    hashvalues = [int.from_bytes(raw[i : i + 4], "big") for i in range(0, len(raw) - len(raw) % 4, 4)]
     if len(raw) != 4 * NUM_PERM:
         raise ValueError(f"a fingerprint is {8 * NUM_PERM} hex digits, not {len(value)}")
+    # one unpack of the big-endian words: grouping parses every stored fingerprint of its window
+    hashvalues = struct.unpack(f">{NUM_PERM}I", raw)
     return LeanMinHash(seed=SEED, hashvalues=hashvalues, scheme=SCHEME)
 
 
@@ -119,13 +122,26 @@ class ReprintIndex(Generic[Key]):
             self._lsh.insert(key, minhash)
             self._fingerprints[key] = minhash
 
-    def find(self, title: str, text: str, fingerprint: str | None = None) -> list[Key]:
-        """Keys of recorded articles with the same normalised title or a text at least ``threshold`` alike."""
+    def find(
+        self,
+        title: str,
+        text: str,
+        fingerprint: str | None = None,
+        *,
+        known: Callable[[Key], bool] | None = None,
+    ) -> list[Key]:
+        """Keys of recorded articles with the same normalised title or a text at least ``threshold`` alike.
+
+        Keys for which ``known`` is true (already grouped with this article) are left out unchecked: among
+        N copies of one story every query meets the N - 1 others, and comparing them all is what costs."""
         title_key = normalise_title(title)
-        found = dict.fromkeys(self._titles.get(title_key, []) if len(title_key) >= MIN_TITLE_CHARS else [])
+        titled = self._titles.get(title_key, []) if len(title_key) >= MIN_TITLE_CHARS else []
+        found = dict.fromkeys(key for key in titled if not (known and known(key)))
         minhash = _fingerprint_of(text, fingerprint)
         if minhash is not None:
             for key in self._lsh.query(minhash):
+                if key in found or (known and known(key)):
+                    continue
                 if similarity(minhash, self._fingerprints[key]) >= self.threshold:
                     found[key] = None
         return list(found)
@@ -167,7 +183,7 @@ def choose_leader(copies: Sequence[C]) -> C:
     """The copy the others name as their 来源 (most named first), else the earliest published one."""
     if not copies:
         raise ValueError("choose_leader needs at least one copy")
-    named = [_times_named(copy, copies) for copy in copies]
+    named = _times_named(copies)
     order = sorted(
         range(len(copies)),
         key=lambda i: (-named[i], copies[i].published_at is None, _timestamp(copies[i].published_at), i),
@@ -175,11 +191,16 @@ def choose_leader(copies: Sequence[C]) -> C:
     return copies[order[0]]
 
 
-def _times_named(copy: Copy, copies: Sequence[Copy]) -> int:
-    media = (copy.media or "").strip()
-    if len(media) < 2:
-        return 0
-    return sum(1 for other in copies if other is not copy and media in _named_sources(other))
+def _times_named(copies: Sequence[Copy]) -> list[int]:
+    """How many other copies name each copy's media as their 来源. Each copy's 来源 lines are read once and
+    each distinct media counted once: a story of a thousand copies costs a thousand reads, not a million."""
+    named_by = [_named_sources(copy) for copy in copies]
+    medias = [(copy.media or "").strip() for copy in copies]
+    counts = Counter(
+        {media: sum(media in names for names in named_by) for media in set(medias) if len(media) >= 2}
+    )
+    pairs = zip(medias, named_by, strict=True)
+    return [counts[media] - (media in names) if media in counts else 0 for media, names in pairs]
 
 
 def _named_sources(copy: Copy) -> str:

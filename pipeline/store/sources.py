@@ -2,14 +2,50 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from yaml.constructor import SafeConstructor
 
 from pipeline.errors import InputError
+from pipeline.regex_safety import regex_problem
+from pipeline.urls import url_problem
+
+MAX_FILE_BYTES = 1 << 20  # a thousand sources take about 200 KB
+MAX_NESTING = 8  # sources: [ {name: x} ] is 4 deep, its values counted; more is a mistake or an attack
+# The YAML types a sources file needs; any other tag (!!python/object, !!binary, !!set) is refused.
+ALLOWED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a sources file may not use (anchors, aliases, deep nesting, unsafe tags)."""
+
+
+class _SourcesLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors and aliases (a few lines of them expand to gigabytes) and
+    nesting deeper than MAX_NESTING (the composer recurses once per level)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                problem="anchors and aliases (&name, *name) are not allowed", problem_mark=event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise _Refused(problem=f"nested more than {MAX_NESTING} deep", problem_mark=event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class SourceSpec(BaseModel):
@@ -30,19 +66,18 @@ class SourceSpec(BaseModel):
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("must be an http:// or https:// URL")
+    def _fetchable_url(cls, value: str) -> str:
+        problem = url_problem(value)  # the one URL policy (pipeline.urls)
+        if problem:
+            raise ValueError(f"must be an http:// or https:// URL ({problem})")
         return value
 
     @field_validator("link_pattern")
     @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {exc}") from None
+    def _safe_regex(cls, value: str | None) -> str | None:
+        problem = regex_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @property
@@ -57,11 +92,9 @@ class SourceSpec(BaseModel):
 
 def load_sources(path: Path) -> list[SourceSpec]:
     """Read and validate a sources file; raise InputError at the first problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from None
+    text = _read_text(path)
     root = _compose(path, text)
+    _check_nodes(path, root)
     entries = _entries(path, root)
     specs: list[SourceSpec] = []
     seen: dict[str, int] = {}
@@ -80,13 +113,61 @@ def load_sources(path: Path) -> list[SourceSpec]:
     return specs
 
 
+def _read_text(path: Path) -> str:
+    try:
+        if path.is_dir():
+            raise InputError(path, "is a folder, not a sources file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(path, f"larger than {MAX_FILE_BYTES >> 10} KB: not a sources file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})", line=line) from None
+
+
 def _compose(path: Path, text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_SourcesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(path, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+        what = problem if isinstance(exc, _Refused) else f"not valid YAML: {problem}"
+        raise InputError(path, what, line=mark.line + 1 if mark else None) from None
+
+
+def _check_nodes(path: Path, root: yaml.Node | None) -> None:
+    """Refuse tags beyond plain YAML types (the constructor would try to build them) and a key given
+    twice in one mapping (YAML keeps the last one silently)."""
+    stack: list[tuple[yaml.Node, str | None]] = [(root, None)] if root is not None else []
+    while stack:
+        node, field = stack.pop()
+        if node.tag not in ALLOWED_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise InputError(
+                path, f"the tag {tag} is not allowed", line=node.start_mark.line + 1, field=field
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, field) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(_mapping_children(path, node, field))
+
+
+def _mapping_children(
+    path: Path, node: yaml.MappingNode, field: str | None
+) -> list[tuple[yaml.Node, str | None]]:
+    children: list[tuple[yaml.Node, str | None]] = []
+    seen: set[str] = set()
+    for key, value in node.value:
+        name = str(key.value) if isinstance(key, yaml.ScalarNode) else field
+        if isinstance(key, yaml.ScalarNode) and name in seen:
+            raise InputError(path, "this key is given twice", line=key.start_mark.line + 1, field=name)
+        seen.add(str(name))
+        children.extend(((key, field), (value, name)))
+    return children
 
 
 def _entries(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
@@ -105,7 +186,7 @@ def _entries(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
 
 
 def _validate(path: Path, node: yaml.MappingNode) -> SourceSpec:
-    data = yaml.safe_load(yaml.serialize(node))
+    data = SafeConstructor().construct_document(node)  # safe: no aliases, plain tags only (checked)
     try:
         return SourceSpec.model_validate(data)
     except ValidationError as exc:

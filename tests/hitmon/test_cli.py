@@ -102,7 +102,7 @@ def test_bad_config_file_exits_2(sqlite_url: str, tmp_path: Path) -> None:
         ),
         ("sqlite:///{tmp}/x.db", ["candidates", "--week", "2018-W99"], "2018 has no week 99", 2),
         ("sqlite:///{tmp}/x.db", ["export", "--week", "April"], "not an ISO week", 2),
-        ("not-a-url", ["db", "upgrade"], "not a database URL", 1),
+        ("not-a-url", ["db", "upgrade"], "not a database URL", 2),
     ],
 )
 def test_errors_are_one_line_without_traceback(

@@ -61,7 +61,9 @@ def test_maintenance_runs_on_either_database_but_never_during_a_crawl(engine: En
         if engine.dialect.name == "postgresql"
         else "PRAGMA wal_checkpoint(TRUNCATE), VACUUM, ANALYZE"
     )
-    assert last_run(engine) == ("maintenance", "finished", expected)
+    job, status, detail = last_run(engine)
+    assert (job, status) == ("maintenance", "finished")
+    assert detail.startswith(f"{expected}; database ") and detail.endswith(" MB")  # its size before and after
     with crawl_lock(engine, "nightly crawl"):
         assert run_job(context(engine), "maintenance") == "skipped"
     assert "a crawl is already running (nightly crawl" in last_run(engine)[2]

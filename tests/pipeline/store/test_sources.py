@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.store.sources import load_sources
+from pipeline.store.sources import MAX_FILE_BYTES, load_sources
 
 GOOD = """\
 sources:
@@ -55,6 +55,31 @@ def test_good_file(tmp_path: Path) -> None:
             "Extra inputs",
         ),
         ("feeds: []\n", 1, "feeds", "unknown top-level key"),
+        (GOOD.replace("8000/hit/", "99999/hit/"), 4, "url", "Port out of range"),
+        (
+            GOOD.replace("url: http://127.0.0.1:8000/hit/", 'url: "http://127.0.0.1/hit/\\r\\nHost: x"'),
+            4,
+            "url",
+            "whitespace",
+        ),
+        (GOOD.replace("url: http://127.0.0.1:8000/hit/", "url: http:///hit/"), 4, "url", "no host"),
+        (GOOD.replace("'/\\d+\\.html$'", "'(/\\w+)+$'"), 5, "link_pattern", "nested quantifiers"),
+        (GOOD.replace("max_pages: 3", "max_pages: &three 3"), 6, None, "anchors and aliases"),
+        (GOOD + "  - name: x\n    kind: feed\n    url: *u\n", 12, None, "anchors and aliases"),
+        (
+            GOOD.replace("max_pages: 3", "max_pages: !!python/object/apply:os.getpid []"),
+            6,
+            "max_pages",
+            "tag !!python",
+        ),
+        (GOOD.replace("max_pages: 3", "max_pages: !!binary aGk="), 6, "max_pages", "tag !!binary"),
+        (GOOD.replace("max_pages: 3", "max_pages: 3\n    max_pages: 4"), 7, "max_pages", "given twice"),
+        (
+            GOOD.replace("max_pages: 3", "max_pages: " + "[" * 10 + "]" * 10),
+            6,
+            None,
+            "nested more than 8 deep",
+        ),
         ("", 1, None, "expected a mapping"),
     ],
 )
@@ -67,3 +92,14 @@ def test_errors_name_file_line_and_field(
     error = caught.value
     assert (error.path, error.line, error.field) == (str(path), line, field)
     assert message in str(error)
+
+
+def test_a_file_larger_than_the_limit_or_not_utf8_is_refused(tmp_path: Path) -> None:
+    big = write(tmp_path, GOOD + "#" * MAX_FILE_BYTES)
+    with pytest.raises(InputError, match="larger than 1024 KB"):
+        load_sources(big)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(GOOD.encode() + "  - name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8") as caught:
+        load_sources(latin)
+    assert caught.value.line == 10

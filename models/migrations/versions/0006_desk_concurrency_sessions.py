@@ -1,8 +1,8 @@
 """the editor's desk: review versions (optimistic concurrency), pasted links pinned to a week, server-side
 web sessions, issue exports
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0004 (0005 is kept free for the job-run-owner migration; chain after it when it lands)
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import models.types
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
