@@ -103,6 +103,26 @@ class Article(Base):
     review: Mapped[Review | None] = relationship(back_populates="article", cascade="all, delete-orphan")
 
 
+class ArticleWords(Base):
+    """An article's title and text as words (jieba, lexicon terms whole, search mode), space-separated: what
+    the archive search indexes. SQLite puts an FTS5 table over it (``article_fts``), PostgreSQL a GIN index
+    on its ``to_tsvector('simple', words)``; both are made by the migration only (see SEARCH_OBJECTS)."""
+
+    __tablename__ = "article_words"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    words: Mapped[str] = mapped_column(Text, default="")
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+SEARCH_OBJECTS = "article_fts"  # the prefix of the search tables and indexes the models do not describe
+
+
+def described_by_models(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """For comparing the database with the models: leave out the full-text objects of the migrations."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 class Relevance(Base):
     """The relevance result of one article: its score, whether it is flagged, and what matched."""
 
@@ -128,6 +148,20 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WebSession(Base):
+    """A sign-in to the web app. The cookie carries a random token; only its SHA-256 is stored here, and a
+    session ends server-side (sign-out, password change), whatever copies of the cookie exist."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie's token
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    # An edit posted after the sign-in expired, kept until the editor is back on that article.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
 class Review(Base):
     """The editor's decision on an article, and the edits that override the crawled fields."""
 
@@ -144,6 +178,12 @@ class Review(Base):
     position: Mapped[int | None] = mapped_column(Integer)
     updated_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency: every UPDATE checks and bumps it, so a save based on an older version fails
+    # instead of silently putting back what another editor changed (pipeline.desk.review.Conflict).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # An article the editor pasted into a week (ISO week): listed there whatever its publication date.
+    week: Mapped[str | None] = mapped_column(String(10), index=True)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     article: Mapped[Article] = relationship(back_populates="review")
     events: Mapped[list[ReviewEvent]] = relationship(
@@ -183,6 +223,24 @@ class Issue(Base):
     items: Mapped[list[IssueItem]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="IssueItem.position"
     )
+    exports: Mapped[list[IssueExport]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueExport.id"
+    )
+
+
+class IssueExport(Base):
+    """Each time an issue was exported, by whom, and whether it skipped numbers or replaced an export."""
+
+    __tablename__ = "issue_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # first | again | gap
+    actor: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    issue: Mapped[Issue] = relationship(back_populates="exports")
 
 
 class IssueItem(Base):

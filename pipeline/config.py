@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -90,6 +90,13 @@ class WebSettings(_Section):
     login_attempts_per_user: int = Field(5, ge=1)  # failed sign-ins per username within the window
     login_attempts_per_address: int = Field(20, ge=1)  # failed sign-ins per client address within the window
     login_window_seconds: int = Field(900, ge=1, le=int(MAX_SECONDS))
+    # Addresses or networks of reverse proxies whose X-Forwarded-For names the client; [] = trust none
+    # (a header from anyone else is ignored, so it cannot reset the sign-in throttle).
+    trusted_proxies: list[IPvAnyNetwork] = []
+    # Pasted links and admin-added sources may point at loopback, link-local or private addresses
+    # (off: the server would fetch its own network for whoever signs in; on in tests and demos).
+    allow_private_targets: bool = False
+    week_page_size: int = Field(50, ge=5, le=1000)  # candidates per page of the week list
     # argon2id parameters of new password hashes (existing ones are rehashed at their next sign-in)
     password_time_cost: int = Field(3, ge=1, le=20)
     password_memory_kib: int = Field(65536, ge=64, le=4 * 1024 * 1024)

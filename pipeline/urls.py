@@ -8,7 +8,9 @@ feed can never make the crawl read ``file:///etc/passwd`` or a ``data:`` URI.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from urllib.parse import urlsplit
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -46,3 +48,20 @@ def fetchable_url(url: object) -> str | None:
 
 def is_fetchable(url: object) -> bool:
     return url_problem(url) is None
+
+
+def private_target_problem(url: str) -> str | None:
+    """Why ``url``'s host may not be fetched on an editor's say-so: it names or resolves to a loopback,
+    link-local (cloud metadata), private, multicast or unspecified address. None when every address the
+    host resolves to is public. Asked where a person types a URL (a pasted link, an admin-added source)
+    unless ``web.allow_private_targets``; a name that does not resolve is a problem too."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return f"cannot resolve host {host!r}"
+    for *_, address in infos:
+        ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
+        if not ip.is_global or ip.is_multicast:
+            return f"host {host!r} is a loopback, link-local or private address ({ip})"
+    return None

@@ -33,7 +33,12 @@ def serve(app: App, host: str | None, port: int | None) -> None:
     web = app.settings.web
     application = create_app(app.settings)
     uvicorn.run(
-        application, host=host or web.host, port=port or web.port, server_header=False, log_level="info"
+        application,
+        host=host or web.host,
+        port=port or web.port,
+        server_header=False,
+        log_level="info",
+        proxy_headers=False,  # the app reads X-Forwarded-For itself, from web.trusted_proxies only
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from http import HTTPStatus
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,10 +20,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from hitmon.web import (
+    routes_archive,
     routes_article,
     routes_auth,
     routes_export,
     routes_overview,
+    routes_paste,
     routes_sources,
     routes_week,
 )
@@ -54,6 +57,8 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         *routes_auth.ROUTES,
         *routes_week.ROUTES,
+        *routes_paste.ROUTES,
+        *routes_archive.ROUTES,
         *routes_article.ROUTES,
         *routes_export.ROUTES,
         *routes_overview.ROUTES,
@@ -78,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={HTTPException: _error_page, OperationalError: _database_busy},
         max_body_size=MAX_FORM_BYTES,
     )
+    app.router.redirect_slashes = False  # its redirect is built from the Host header: /week/ is a 404
     app.state.web = web
     return app
 
@@ -103,12 +109,27 @@ def _page_context(request: Request) -> dict[str, object]:
     return {"csrf_token": csrf_token(request), "user": getattr(request.state, "user", None)}
 
 
+ERRORS_IN_CHINESE = {
+    400: "请求无效。",
+    403: "没有权限。",
+    404: "没有这个页面。",
+    405: "不支持这种请求方式。",
+    409: "内容已被其他编辑修改。",
+    413: "提交的内容太大。",
+}
+
+
+def _chinese(status: int) -> str:
+    return ERRORS_IN_CHINESE.get(status, "请求未能完成。")
+
+
 async def _error_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     templates: Jinja2Templates = request.app.state.web.templates
     if "session" not in request.scope:  # failed before the session middleware ran
         return Response(exc.detail, status_code=exc.status_code, media_type="text/plain; charset=utf-8")
-    context = {"status": exc.status_code, "detail": exc.detail, "messages": []}
+    detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else _chinese(exc.status_code)
+    context = {"status": exc.status_code, "detail": detail, "messages": []}
     return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)
 
 

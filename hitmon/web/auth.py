@@ -1,12 +1,11 @@
-"""Every page behind sign-in: the session names the user, who must still exist, be active and have the
-same password as when they signed in (changing a password ends the other sessions)."""
+"""Every page behind sign-in: the cookie carries a sign-in token whose row must not have ended or expired,
+and whose user must still exist and be active (pipeline.desk.signins)."""
 
 from __future__ import annotations
 
-import hashlib
+import re
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -14,21 +13,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hitmon.web.context import SignedIn, signed_in, web_context
-from models.schema import User
+from pipeline.desk import signins
 
 HOME = "/week"
+TOKEN = "signin"  # the session-cookie key of the sign-in token
+EDIT_PATH = re.compile(r"/articles/(\d{1,9})/edit")
+DRAFT_FIELDS = ("title", "media", "summary", "version")
 
 
-def password_mark(password_hash: str) -> str:
-    """A short digest of the hash kept in the session: a new password no longer matches it."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
-def session_user(session: Session, username: str, mark: str) -> SignedIn | None:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or password_mark(user.password_hash) != mark:
-        return None
-    return SignedIn(user.username, user.role)
+def session_user(session: Session, token: str, max_age: int) -> SignedIn | None:
+    user = signins.active_user(session, token, max_age)
+    return SignedIn(user.username, user.role) if user else None
 
 
 def safe_next(target: str | None) -> str:
@@ -51,23 +46,46 @@ class SignInRequired:
         if scope["type"] != "http" or scope["path"] == "/login" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        username, mark = request.session.get("user"), request.session.get("mark")
-        user = await web_context(request).run(session_user, username, mark) if username and mark else None
+        request = Request(scope, receive)
+        web = web_context(request)
+        token = request.session.get(TOKEN)
+        user = await web.run(session_user, token, web.settings.web.session_max_age) if token else None
         if user is None:
-            request.session.pop("user", None)
-            await _to_sign_in(request)(scope, receive, send)
+            request.session.pop(TOKEN, None)
+            response = await _to_sign_in(request)
+            await response(scope, receive, send)
             return
         request.state.user = user
+        request.state.signin = token
         await self.app(scope, receive, send)
 
 
-def _to_sign_in(request: Request) -> Response:
-    """To the sign-in page, remembering the page asked for (GET only: a form cannot be replayed)."""
+async def _to_sign_in(request: Request) -> Response:
+    """To the sign-in page, remembering the page asked for. An article edit posted after the sign-in
+    expired comes back in the sign-in form, which hands it to the new sign-in (pipeline.desk.signins)."""
     path = request.url.path
+    edit = EDIT_PATH.fullmatch(path) if request.method == "POST" else None
+    if edit:
+        form = await request.form()
+        draft = {name: str(form.get(name, "")) for name in DRAFT_FIELDS}
+        return _login_with_draft(request, {"article_id": int(edit.group(1)), **draft})
     wanted = path + (f"?{request.url.query}" if request.url.query else "")
     query = urlencode({"next": wanted}) if request.method == "GET" and path != "/" else ""
     return RedirectResponse("/login" + (f"?{query}" if query else ""), status_code=303)
+
+
+def _login_with_draft(request: Request, draft: dict[str, object]) -> Response:
+    """The sign-in form itself (401), carrying the unsaved edit so that signing in keeps it."""
+    from hitmon.web.csrf import csrf_token
+
+    csrf_token(request)
+    context = {
+        "next": f"/articles/{draft['article_id']}",
+        "username": "",
+        "error": "登录已过期：请重新登录，你刚才的修改会保留为草稿。",
+        "draft": draft,
+    }
+    return web_context(request).templates.TemplateResponse(request, "login.html", context, status_code=401)
 
 
 def require_admin(request: Request) -> SignedIn:

@@ -13,7 +13,8 @@ from starlette.routing import Route
 from hitmon.web.auth import require_admin
 from hitmon.web.context import web_context
 from hitmon.web.csrf import checked_form
-from hitmon.web.pages import flash, render
+from hitmon.web.pages import flash, render, row_id
+from hitmon.web.targets import target_refused
 from models.schema import Source
 from models.types import utcnow
 from pipeline.errors import HitmonError
@@ -56,6 +57,9 @@ async def add(request: Request) -> Response:
     web = web_context(request)
     try:
         spec = SourceSpec.model_validate({key: value for key, value in draft.items() if value})
+        refused = await target_refused(web.settings.web, spec.url)
+        if refused:
+            return await _form_error(request, draft, refused)
         await web.run(add_source, spec)
     except ValidationError as exc:
         return await _form_error(request, draft, _first_error(exc))
@@ -69,7 +73,8 @@ async def switch(request: Request) -> Response:
     require_admin(request)
     form = await checked_form(request)
     enabled = form.get("enabled") == "1"
-    name = await web_context(request).run(set_enabled, request.path_params["source_id"], enabled)
+    source_id = row_id(request.path_params["source_id"], "没有这个来源")
+    name = await web_context(request).run(set_enabled, source_id, enabled)
     flash(request, f"{name} 已{'启用' if enabled else '停用'}")
     return RedirectResponse("/sources", status_code=303)
 

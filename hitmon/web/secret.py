@@ -25,6 +25,8 @@ def session_secret(web: WebSettings) -> str:
 
 def _stored_secret(path: Path) -> str:
     if path.exists():
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # a key others can read lets them forge sign-ins: keep it the owner's alone
         secret = path.read_text(encoding="utf-8").strip()
         if len(secret) < MIN_LENGTH:
             raise HitmonError(f"{path}: the session secret is shorter than {MIN_LENGTH} characters")

@@ -1,4 +1,10 @@
-"""Sign-in rate limiting: failed attempts per username and per client address in a sliding window.
+"""Sign-in rate limiting: failed attempts per client address, and per username from that address, in a
+sliding window.
+
+There is no lock per username alone: it would let anyone lock a named editor out with a few wrong tries.
+Guessing one editor's password from many addresses is bounded by (addresses x per_user) per window and
+by argon2's cost; the client address is the socket's, or the proxy's X-Forwarded-For only when the socket
+is a configured proxy (``web.trusted_proxies``), so it cannot be spoofed to reset the count.
 
 Kept in the app instance (one per process); several processes each keep their own count, which still
 bounds guessing to (processes x limit) per window.
@@ -24,14 +30,14 @@ class LoginThrottle:
         self._limits = {"user": per_user, "address": per_address}
         self._window = window_seconds
         self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._failures: dict[tuple[str, ...], deque[float]] = {}
 
     @classmethod
     def from_settings(cls, web: WebSettings) -> LoginThrottle:
         return cls(web.login_attempts_per_user, web.login_attempts_per_address, web.login_window_seconds)
 
     def blocked(self, username: str, address: str) -> bool:
-        """Whether either the username or the address has used up its failed attempts."""
+        """Whether the address, or the username from this address, has used up its failed attempts."""
         return any(self._count(key) >= self._limits[key[0]] for key in _keys(username, address))
 
     def failed(self, username: str, address: str) -> None:
@@ -40,10 +46,10 @@ class LoginThrottle:
             self._prune(attempts)
             attempts.append(self._clock())
 
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(_keys(username, "")[0], None)
+    def succeeded(self, username: str, address: str) -> None:
+        self._failures.pop(_keys(username, address)[0], None)
 
-    def _count(self, key: tuple[str, str]) -> int:
+    def _count(self, key: tuple[str, ...]) -> int:
         attempts = self._failures.get(key)
         if attempts is None:
             return 0
@@ -58,5 +64,5 @@ class LoginThrottle:
             attempts.popleft()
 
 
-def _keys(username: str, address: str) -> tuple[tuple[str, str], ...]:
-    return (("user", username.strip().casefold()), ("address", address))
+def _keys(username: str, address: str) -> tuple[tuple[str, ...], ...]:
+    return (("user", username.strip().casefold(), address), ("address", address))

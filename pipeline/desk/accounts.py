@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import User
 from pipeline.config import WebSettings
+from pipeline.desk import signins
 from pipeline.errors import HitmonError
 
 ROLES = ("editor", "admin")
@@ -74,5 +75,6 @@ def set_password(session: Session, username: str, password: str, passwords: Pass
     if user is None:
         raise HitmonError(f"no user {username!r}")
     user.password_hash = passwords.hash(password)
+    signins.end_all(session, username)  # a new password ends every sign-in, wherever its cookie went
     session.flush()
     return user

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from models.schema import Article, Issue, IssueItem, Relevance
+from models.schema import Article, Issue, IssueItem, Relevance, Review
 from pipeline.desk.printed import printed
 from pipeline.desk.ranking import rank_score, rerank_score
 from pipeline.weeks import IsoWeek, local_midnight_utc
@@ -33,6 +33,7 @@ class Candidate:
     status: str  # pending | accepted | rejected
     position: int | None
     source: str | None
+    version: int = 0  # of the decision's review row (0: never reviewed); forms send it back
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None
@@ -69,6 +70,7 @@ def weekly_candidates(
         .join(Issue)
         .where(Issue.week != str(week), IssueItem.article_id.is_not(None))
     )
+    pinned_to_week = select(Review.article_id).where(Review.week == str(week))
     query = (
         select(Article)
         .join(Relevance, isouter=not flagged_only)
@@ -81,7 +83,12 @@ def weekly_candidates(
             defer(Article.html_gz),  # the raw pages are a week's largest column and the list never shows them
             defer(Article.fingerprint),
         )
-        .where(Article.published_at >= start, Article.published_at < end)
+        .where(
+            or_(
+                and_(Article.published_at >= start, Article.published_at < end),
+                Article.id.in_(pinned_to_week),  # pasted into this week by the editor
+            )
+        )
         .where(Article.id.not_in(exported_elsewhere))
     )
     if flagged_only:
@@ -131,6 +138,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         status=review.status if review else "pending",
         position=review.position if review else None,
         source=lead.source.name if lead.source else None,
+        version=review.version if review else 0,
     )
 
 

@@ -5,14 +5,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from models.db import downgrade_database, head_revision, make_engine, schema_revision, upgrade_database
-from models.schema import Base
+from models.schema import Base, described_by_models
 
 
 def test_migrations_create_exactly_the_models(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade_database(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": described_by_models}
+        context = MigrationContext.configure(connection, opts=opts)
         assert compare_metadata(context, Base.metadata) == []
     assert schema_revision(engine) == head_revision()
     engine.dispose()

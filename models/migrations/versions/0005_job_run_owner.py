@@ -1,6 +1,6 @@
 """job runs name their owner (host, pid): a scheduler killed outright leaves rows a restart can judge
 
-Revision ID: 0004
+Revision ID: 0005
 Revises: 0003
 Create Date: 2026-12-01
 """

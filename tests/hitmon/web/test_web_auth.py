@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,6 +34,9 @@ def test_every_form_post_redirects_to_sign_in_when_signed_out(client: TestClient
         if path == "/login":
             continue
         response = client.post(path, data={"article_id": "1", "action": "accept"}, follow_redirects=False)
+        if path == "/articles/1/edit":  # the sign-in form itself, carrying the unsaved edit as a draft
+            assert response.status_code == 401 and 'name="draft_article_id" value="1"' in response.text
+            continue
         assert (response.status_code, response.headers["location"]) == (303, "/login"), path
 
 
@@ -141,11 +145,61 @@ def test_sign_in_is_rate_limited_per_client_address(make_client: Callable[..., T
     assert blocked.status_code == 429
 
 
-def test_logout_ends_the_session(editor: tuple[TestClient, str]) -> None:
+def test_logout_ends_the_session_for_every_copy_of_the_cookie(editor: tuple[TestClient, str]) -> None:
     client, token = editor
+    copied = TestClient(client.app)
+    copied.cookies.set("hitmon_session", client.cookies["hitmon_session"])
+    assert copied.get("/week", follow_redirects=False).status_code == 200
     response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, "/login")
     assert client.get("/week", follow_redirects=False).status_code == 303
+    assert copied.get("/week", follow_redirects=False).status_code == 303  # revoked server-side
+
+
+def test_wrong_tries_cannot_lock_an_editor_out_from_her_own_address(
+    make_client: Callable[..., TestClient],
+) -> None:
+    attacker = make_client(login_attempts_per_user=3, login_attempts_per_address=100)
+    editor = TestClient(attacker.app, client=("10.0.0.7", 50000))
+    token = csrf_of(attacker.get("/login").text)
+    for _ in range(10):
+        attacker.post("/login", data={"username": "editor1", "password": "guess guess", "csrf_token": token})
+    own = csrf_of(editor.get("/login").text)
+    signed = editor.post(
+        "/login",
+        data={"username": "editor1", "password": PASSWORD, "csrf_token": own},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+
+
+def test_a_spoofed_forwarded_for_does_not_reset_the_address_count(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(login_attempts_per_user=100, login_attempts_per_address=3)
+    token = csrf_of(client.get("/login").text)
+    for n in range(3):
+        spoofed = {"X-Forwarded-For": f"192.0.2.{n}"}
+        data = {"username": f"guess{n}", "password": "guess guess", "csrf_token": token}
+        client.post("/login", data=data, headers=spoofed)
+    data = {"username": "editor1", "password": PASSWORD, "csrf_token": token}
+    blocked = client.post("/login", data=data, headers={"X-Forwarded-For": "192.0.2.99"})
+    assert blocked.status_code == 429
+
+
+def test_a_trusted_proxy_names_the_client(make_client: Callable[..., TestClient]) -> None:
+    app = make_client(login_attempts_per_address=2, trusted_proxies=["10.9.9.9"]).app
+    proxy = TestClient(app, client=("10.9.9.9", 50000))
+    token = csrf_of(proxy.get("/login").text)
+    wrong = {"username": "guess", "password": "guess guess", "csrf_token": token}
+    for _ in range(2):
+        proxy.post("/login", data=wrong, headers={"X-Forwarded-For": "198.51.100.1"})
+    right = {"username": "editor1", "password": PASSWORD, "csrf_token": token}
+    assert proxy.post("/login", data=right, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    other = proxy.post(
+        "/login", data=right, headers={"X-Forwarded-For": "198.51.100.2"}, follow_redirects=False
+    )
+    assert other.status_code == 303  # another client behind the same proxy
 
 
 def test_a_new_password_ends_existing_sessions(editor: tuple[TestClient, str], engine: Engine) -> None:
@@ -154,6 +208,13 @@ def test_a_new_password_ends_existing_sessions(editor: tuple[TestClient, str], e
     with session_scope(session_factory(engine)) as session:
         set_password(session, "editor1", "a brand new password", cheap_passwords())
     assert client.get("/week", follow_redirects=False).status_code == 303
+
+
+def test_the_trailing_slash_redirect_never_names_another_host(editor: tuple[TestClient, str]) -> None:
+    client, _ = editor
+    response = client.get("/week/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert response.status_code == 404 and "evil.example" not in response.headers.get("location", "")
+    assert "没有这个页面" in response.text and "Not Found" not in response.text
 
 
 def test_the_session_cookie_is_signed_http_only_and_same_site(client: TestClient) -> None:
@@ -182,6 +243,17 @@ def test_a_missing_secret_is_generated_once_and_kept_private(tmp_path: Path) -> 
     assert session_secret(settings) == first
     assert session_secret(WebSettings(secret_key="k" * 32, secret_file=tmp_path / "other")) == "k" * 32
     assert not (tmp_path / "other").exists()
+    (tmp_path / "web.secret").chmod(0o644)
+    assert session_secret(settings) == first
+    assert stat.S_IMODE((tmp_path / "web.secret").stat().st_mode) == 0o600  # tightened when found loose
+
+
+def test_the_generated_secret_is_ignored_by_git() -> None:
+    root = Path(__file__).resolve().parents[3]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "hitmon-web.secret"], cwd=root, check=False
+    ).returncode
+    assert ignored == 0
 
 
 def test_an_oversized_form_is_refused(editor: tuple[TestClient, str]) -> None:

@@ -22,7 +22,7 @@ def test_preview_shows_the_bulletin_as_it_will_print(
 ) -> None:
     client, token = editor
     accept(client, token, articles[0], articles[1])
-    order = {"csrf_token": token, "ids": f"{articles[1]},{articles[0]}"}
+    order = {"csrf_token": token, "week": WEEK, "ids": f"{articles[1]},{articles[0]}"}
     assert client.post("/review/order", data=order, follow_redirects=False).status_code == 303
     page = client.get(f"/preview?week={WEEK}").text
     assert "导出第 1 期（2 条" in page and f'src="/preview/bulletin?week={WEEK}"' in page
@@ -41,7 +41,9 @@ def test_export_downloads_a_docx_and_records_the_issue(
     client, token = editor
     accept(client, token, articles[0], articles[2])
     data = {"csrf_token": token, "week": WEEK, "format": "docx", "number": "296", "issued": "2018-04-27"}
-    response = client.post("/export", data=data)
+    asked = client.post("/export", data=data)  # 296 as the first issue skips 1..295: asked first
+    assert asked.status_code == 409 and "下一期应为第 1 期" in asked.text
+    response = client.post("/export", data={**data, "confirm": "yes"})
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="weekly-296.docx"'
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -59,7 +61,8 @@ def test_export_as_markdown_and_html(editor: tuple[TestClient, str], articles: t
     client, token = editor
     accept(client, token, articles[0])
     for fmt, media_type in (("md", "text/markdown"), ("html", "text/html")):
-        response = client.post("/export", data={"csrf_token": token, "week": WEEK, "format": fmt})
+        data = {"csrf_token": token, "week": WEEK, "format": fmt, "confirm": "yes"}  # html: a re-export
+        response = client.post("/export", data=data)
         assert response.headers["content-type"].startswith(media_type)
         assert response.headers["content-disposition"] == f'attachment; filename="weekly-1.{fmt}"'
         assert "第1篇 电子病历" in response.content.decode("utf-8")

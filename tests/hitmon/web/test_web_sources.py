@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
@@ -45,4 +47,20 @@ def test_only_http_urls_are_accepted(client: TestClient, engine: Engine) -> None
         response = client.post("/sources", data={**NEW, "url": url, "csrf_token": token})
         assert response.status_code == 400, url
         assert "must be an http:// or https:// URL" in response.text
+    assert "新来源" not in sources(engine)
+
+
+def test_sources_on_this_machine_or_its_network_are_refused(
+    make_client: Callable[..., TestClient], engine: Engine
+) -> None:
+    client = make_client(allow_private_targets=False)
+    token = sign_in(client, "admin1")
+    for url in (
+        "http://127.0.0.1:8000/feed",
+        "http://169.254.169.254/latest/",
+        "http://[::1]/",
+        "http://10.1.2.3/",
+    ):
+        response = client.post("/sources", data={**NEW, "url": url, "csrf_token": token})
+        assert response.status_code == 400 and "不能指向本机或内网地址" in response.text, url
     assert "新来源" not in sources(engine)

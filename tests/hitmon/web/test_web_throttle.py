@@ -11,16 +11,16 @@ class Clock:
         return self.now
 
 
-def test_failures_block_per_username_and_per_address_within_the_window() -> None:
+def test_failures_block_the_name_from_that_address_and_the_address_within_the_window() -> None:
     clock = Clock()
     throttle = LoginThrottle(per_user=2, per_address=3, window_seconds=60, clock=clock)
     throttle.failed("Editor1", "10.0.0.1")
     assert not throttle.blocked("editor1", "10.0.0.1")
-    throttle.failed("editor1", "10.0.0.2")
-    assert throttle.blocked("EDITOR1", "10.0.0.9")  # the name, from any address
+    throttle.failed("editor1", "10.0.0.1")
+    assert throttle.blocked("EDITOR1", "10.0.0.1")  # the name, from this address
+    assert not throttle.blocked("editor1", "10.0.0.9")  # the editor at her own desk is not locked out
     assert not throttle.blocked("admin1", "10.0.0.1")
     throttle.failed("other", "10.0.0.1")
-    throttle.failed("third", "10.0.0.1")
     assert throttle.blocked("admin1", "10.0.0.1")  # the address, for any name
     clock.now += 61
     assert not throttle.blocked("editor1", "10.0.0.1")
@@ -29,7 +29,7 @@ def test_failures_block_per_username_and_per_address_within_the_window() -> None
 def test_success_clears_the_username_but_not_the_address() -> None:
     throttle = LoginThrottle(per_user=1, per_address=1, window_seconds=60, clock=Clock())
     throttle.failed("editor1", "10.0.0.1")
-    throttle.succeeded("editor1")
+    throttle.succeeded("editor1", "10.0.0.1")
     assert not throttle.blocked("editor1", "10.0.0.2")
     assert throttle.blocked("editor1", "10.0.0.1")
 

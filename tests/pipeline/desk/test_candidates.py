@@ -60,7 +60,7 @@ def test_review_then_issue_then_gone_from_next_week(engine: Engine) -> None:
         review.decide(session, [c], "reject")
         review.order(session, [b, a])
         review.edit(session, a, title="改过的标题", media="改过的媒体", summary="摘要。")
-        with pytest.raises(HitmonError, match="only accepted"):
+        with pytest.raises(HitmonError, match="只有已采用"):
             review.order(session, [c])
     with session_scope(sessions) as session:
         planned = plan_issue(session, Settings(), W17, number=296)
@@ -80,7 +80,7 @@ def test_review_then_issue_then_gone_from_next_week(engine: Engine) -> None:
         record_issue(session, planned, actor="editor")
     with session_scope(sessions) as session:
         assert plan_issue(session, Settings(), W18).bulletin.number == 297
-        with pytest.raises(HitmonError, match="already exported for 2018-W17"):
+        with pytest.raises(HitmonError, match="已用于 2018-W17"):
             record_issue(session, plan_issue(session, Settings(), W18, number=296))
     # Exported items leave later lists; the weekend after the issue's period joins the next week.
     (monday,) = store(engine, record(5, 30))
