@@ -9,13 +9,14 @@ close the pool; they exit on their own when the crawl process is gone, even kill
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 # that kills every worker (a decompression bomb, a regex blow-up) must not stop the crawl.
 WORKER_DEATH_RETRIES = 2
 PARENT_POLL_SECONDS = 0.5
+HEALTH_CHECK_SECONDS = 1.0  # between checks of the pool while a page waits for its result
 
 # One per worker process, set by the pool's initializer: the only way to keep per-process state
 # in a ProcessPoolExecutor without shipping the relevance model with every page.
@@ -67,6 +69,35 @@ def _process_in_worker(record: ArticleRecord, max_age_days: int | None) -> Artic
     return process_page(record, _worker_stages, max_age_days)
 
 
+async def _result(pool: ProcessPoolExecutor, submitted: Future[ArticleRecord]) -> ArticleRecord:
+    """The page's result; while waiting, the pool is checked for a worker that died unnoticed."""
+    waiting = asyncio.wrap_future(submitted)
+    while True:
+        done, _ = await asyncio.wait({waiting}, timeout=HEALTH_CHECK_SECONDS)
+        if done:
+            return waiting.result()
+        _break_if_a_worker_died(pool)
+
+
+def _break_if_a_worker_died(pool: ProcessPoolExecutor) -> None:
+    """CPython notices a dead worker by its sentinel, except one killed while writing its result (a page
+    is larger than the pipe): the pool's manager thread then waits forever for the rest of the message,
+    and every page in the pool with it. A dead worker found here ends its pool the way CPython would:
+    the other workers are killed and the parent's ends of both pipes closed, so that the manager reads
+    EOF, marks the pool broken and fails its pages, which are retried in a new pool. (Private attributes
+    of ProcessPoolExecutor: there is no public way to see its workers.)"""
+    workers = list(dict(getattr(pool, "_processes", None) or {}).values())
+    if getattr(pool, "_broken", False) or all(worker.exitcode is None for worker in workers):
+        return
+    log.warning("an extraction worker died writing its result: ending its pool")
+    for worker in workers:
+        if worker.exitcode is None:
+            worker.kill()
+    for end in (pool._result_queue._writer, pool._call_queue._reader):  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):
+            end.close()
+
+
 class PageProcessor:
     """Runs ``process_page`` in ``crawl.extract_workers`` processes (0: one per core; 1: inline)."""
 
@@ -100,7 +131,7 @@ class PageProcessor:
         for _attempt in range(WORKER_DEATH_RETRIES + 1):
             pool = self.executor
             try:
-                return await asyncio.wrap_future(pool.submit(_process_in_worker, record, max_age_days))
+                return await _result(pool, pool.submit(_process_in_worker, record, max_age_days))
             except BrokenProcessPool:
                 self._replace(pool)
         raise PageLost(f"an extraction worker died on each of {WORKER_DEATH_RETRIES + 1} tries")

@@ -140,3 +140,16 @@ def still_alive(pids: list[int]) -> list[int]:
 
 def environment(db_url: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "HITMON_DB": db_url, **PACED, **extra}
+
+
+def big_result(size: int) -> bytes:
+    """Run in a pool worker: a result far larger than a pipe holds, so the worker writes it in pieces."""
+    return b"x" * size
+
+
+def waiting_on(pid: int) -> str:
+    """What the process's main thread is blocked in (its kernel wait channel)."""
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return ""
