@@ -195,6 +195,8 @@ def _plan(session: Session, settings: Settings, sources: list[CrawlSource]) -> S
         known_urls=stored_urls(session),
         validators=_validators(session),
         max_pages=settings.crawl.max_pages,
+        max_links_per_page=settings.crawl.max_links_per_page,
+        max_feed_entries=settings.crawl.max_feed_entries,
         obey_robots=settings.crawl.obey_robots,
     )
 

@@ -51,6 +51,10 @@ class StorePipeline:
             if isinstance(exc, ChallengePage):
                 tally.blocked_reason = f"{exc} ({item.url})"
             raise DropItem(f"{exc.reason}: {exc} ({item.url})") from None
+        if record.title_only and record.title_only.startswith(ChallengePage.__name__):
+            tally.blocked_reason = (
+                f"{record.title_only} ({item.url})"  # kept by title, but the source is blocked
+            )
         self.batch.append(record)
         if len(self.batch) >= self.settings.crawl.store_batch:
             self.flush()

@@ -64,6 +64,8 @@ def _crawl(
             known_urls=stored_urls(session),
             validators=_validators(session),
             max_pages=settings.crawl.max_pages,
+            max_links_per_page=settings.crawl.max_links_per_page,
+            max_feed_entries=settings.crawl.max_feed_entries,
             obey_robots=settings.crawl.obey_robots,
         )
         run = CrawlRun(trigger=trigger, status="running")

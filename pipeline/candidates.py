@@ -32,11 +32,16 @@ class Candidate:
     status: str  # pending | accepted | rejected
     position: int | None
     source: str | None
+    title_only: bool = False  # only the feed entry's title and link: the page could not be read (yet)
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None
         fields = ("id", "title", "media", "url", "score", "matched", "reprints", "status", "rank_score")
-        return {**{name: getattr(self, name) for name in fields}, "published_at": published}
+        return {
+            **{name: getattr(self, name) for name in fields},
+            "published_at": published,
+            "title_only": self.title_only,
+        }
 
 
 def candidate_window(session: Session, week: IsoWeek, timezone: str) -> tuple[datetime, datetime]:
@@ -121,6 +126,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         status=review.status if review else "pending",
         position=review.position if review else None,
         source=lead.source.name if lead.source else None,
+        title_only=lead.title_only,
     )
 
 

@@ -6,7 +6,7 @@ each field's candidates are tried.
 
 from __future__ import annotations
 
-from pipeline.errors import NotAnArticle
+from pipeline.errors import ChallengePage, NotAnArticle
 from pipeline.extract.blocks import check_blocked
 from pipeline.extract.body import feed_body, find_body, is_link_list
 from pipeline.extract.canonical import find_canonical
@@ -27,8 +27,34 @@ _NUL_SHARE = 20  # more than one byte in 20 is NUL: not text
 def extract_article(record: ArticleRecord) -> ArticleRecord:
     """Fill title, text, published_at (UTC), media, author and canonical_url from ``record.html``.
 
-    Raises ChallengePage, DeletedArticle or NotAnArticle (binary, empty, no body), each with the reason.
+    Raises ChallengePage, DeletedArticle or NotAnArticle (binary, empty, no body), each with the reason;
+    a feed entry whose page is one of these (except deleted) becomes a title-only item instead.
     """
+    try:
+        return _extract(record)
+    except (NotAnArticle, ChallengePage) as exc:
+        feed = record.feed_entry or {}
+        if feed.get("title_only_ok") and (feed.get("title") or "").strip():
+            return title_only_item(record, f"{exc.reason}: {exc}")
+        raise
+
+
+def title_only_item(record: ArticleRecord, reason: str) -> ArticleRecord:
+    """The feed entry alone: its title, link, date and account, marked so the page is fetched again."""
+    feed = record.feed_entry
+    published = parse_datetime(feed.get("published") or "")
+    return record.evolve(
+        title=" ".join(feed["title"].split()),
+        text="",
+        published_at=published[0] if published else None,
+        media=record.source_media or (feed.get("author") or "").strip() or None,
+        author=None,
+        canonical_url=None,
+        title_only=reason[:300],
+    )
+
+
+def _extract(record: ArticleRecord) -> ArticleRecord:
     if not record.html or not record.html.strip():
         if (record.feed_entry or {}).get("content"):
             return _from_feed(record)
