@@ -12,14 +12,14 @@ COLUMN = """<html><body>
 <div class="nav"><a href="/wsjkw/">首页</a><a href="/wsjkw/xxgk/">信息公开</a>
 <a href="/wsjkw/zwgk/index.shtml">政务</a></div>
 <ul>
- <li><a href="./201804/t20180423_123456.shtml">省卫健委召开全省卫生信息化工作会议</a><span>2018-04-23</span></li>
- <li><a href="./201804/t20180420_123400.shtml">全民健康信息平台实现省市县三级互联</a><span>2018-04-20</span></li>
- <li><a href="./201804/t20180423_123456.shtml#top">省卫健委召开全省卫生信息化工作会议</a><span>2018-04-23</span></li>
- <li><a href="http://other.example/2018-04/23/c_1122.htm">外站转载的一篇医院信息化报道</a><span>2018-04-23</span></li>
- <li><a href="/2018-04/23/c_1122.htm">新华社电：互联网医院建设加快推进</a><span>2018-04-23</span></li>
- <li><a href="/hit/31078.html">电子病历系统应用水平分级评价启动</a><span>2018-04-22</span></li>
- <li><a href="/news/202507/3f2a9c1d8e7b6a5f4e3d.shtml">远程医疗服务网络覆盖全部乡镇卫生院</a><span>2018-04-21</span></li>
- <li><a href="javascript:void(0)">省卫健委召开全省卫生信息化工作会议</a><span>2018-04-21</span></li>
+ <li><a href="./201804/t20180423_123456.shtml">省卫健委召开全省卫生信息化工作会议</a>2018-04-23</li>
+ <li><a href="./201804/t20180420_123400.shtml">全民健康信息平台实现省市县三级互联</a>2018-04-20</li>
+ <li><a href="./201804/t20180423_123456.shtml#top">省卫健委召开全省卫生信息化工作会议</a>2018-04-23</li>
+ <li><a href="http://other.example/2018-04/23/c_1122.htm">外站转载的一篇医院信息化报道</a>2018-04-23</li>
+ <li><a href="/2018-04/23/c_1122.htm">新华社电：互联网医院建设加快推进</a>2018-04-23</li>
+ <li><a href="/hit/31078.html">电子病历系统应用水平分级评价启动</a>2018-04-22</li>
+ <li><a href="/news/202507/3f2a9c1d8e7b6a5f4e3d.shtml">远程医疗服务网络覆盖全部乡镇卫生院</a>2018-04-21</li>
+ <li><a href="javascript:void(0)">省卫健委召开全省卫生信息化工作会议</a>2018-04-21</li>
 </ul>
 <script>createPageHTML(3, 0, "index", "shtml");</script>
 <div class="footer"><a href="/wsjkw/wzdt.shtml">网站地图</a><a href="/lxwm/index.html">联系我们</a></div>
