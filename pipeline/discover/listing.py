@@ -51,7 +51,7 @@ class Link:
     text: str
     item_text: str  # the text of the list item around the anchor (its date, its summary)
     order: int
-    item: int  # which list item (id of its element): an item's headline outweighs its tags and buttons
+    item: str  # which list item (its element's path): an item's headline outweighs its tags and buttons
 
 
 @dataclass(slots=True)
@@ -132,12 +132,12 @@ def _main_list(
     return chosen, rest
 
 
-def _headline_chars(links: list[Link]) -> dict[int, int]:
+def _headline_chars(links: list[Link]) -> dict[str, int]:
     """The length of the longest link text of each list item; the same URL counts with its best text."""
     best_text = {}
     for link in links:
         best_text[link.url] = max(best_text.get(link.url, 0), _chars(link.text))
-    longest: dict[int, int] = {}
+    longest: dict[str, int] = {}
     for link in links:
         longest[link.item] = max(longest.get(link.item, 0), best_text[link.url])
     return longest
@@ -166,18 +166,20 @@ def _finish(
     chosen: list[tuple[Link, str]], left_out: list[tuple[str, str]], policy: HostPolicy, max_links: int
 ) -> ListFinding:
     kept: dict[str, str] = {}
+    unwanted: dict[str, str] = {}  # chosen by the list, refused by host or shape: that is the reason shown
     for link, why in sorted(chosen, key=lambda pair: pair[0].order):
         if link.url in kept:
             continue
         problem = policy.problem(link.url) or non_article_shape(link.url)
         if problem:
-            left_out.append((link.url, problem))
+            unwanted[link.url] = problem
         else:
             kept[link.url] = why
     reasons: dict[str, str] = {}
     for url, why in left_out:
         if url not in kept:
             reasons.setdefault(url, why)
+    reasons.update(unwanted)
     items = list(kept.items())
     return ListFinding(tuple(items[:max_links]), tuple(reasons.items()), len(items) > max_links)
 
@@ -185,6 +187,7 @@ def _finish(
 def _groups(document: lxml.html.HtmlElement, base_url: str) -> tuple[list[LinkGroup], list[tuple[str, str]]]:
     groups: dict[str, LinkGroup] = {}
     left_out: list[tuple[str, str]] = []
+    tree = document.getroottree()
     for order, anchor in enumerate(document.iter("a")):
         href = (anchor.get("href") or "").strip()
         if not href:
@@ -196,7 +199,8 @@ def _groups(document: lxml.html.HtmlElement, base_url: str) -> tuple[list[LinkGr
         item, container = _item_of(anchor)
         path = _signature(container) + ">" + str(item.tag)
         group = groups.get(path) or groups.setdefault(path, LinkGroup(path, _label(container, item)))
-        group.links.append(Link(url, _anchor_text(anchor), _item_text(anchor, item), order, id(item)))
+        where = tree.getpath(item)
+        group.links.append(Link(url, _anchor_text(anchor), _item_text(anchor, item), order, where))
     return list(groups.values()), left_out
 
 
