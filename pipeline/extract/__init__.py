@@ -13,8 +13,10 @@ from pipeline.extract.canonical import find_canonical
 from pipeline.extract.dates import find_published, parse_datetime
 from pipeline.extract.decode import decode_html
 from pipeline.extract.media import find_author, find_media
-from pipeline.extract.page import parse_page
+from pipeline.extract.page import Page, parse_page
 from pipeline.extract.title import find_title
+from pipeline.extract.trim import clean_body
+from pipeline.extract.wechat import is_media_post, is_wechat_page, post_description, reprint_body
 from pipeline.record import ArticleRecord
 
 __all__ = ["decode_html", "extract_article"]
@@ -73,13 +75,16 @@ def _extract(record: ArticleRecord) -> ArticleRecord:
     author = find_author(page, media, feed.get("author"))
     canonical_url = find_canonical(page, record.url)
     text = find_body(page, record.url, title)
+    media_post = False
+    if is_wechat_page(page):
+        text, media_post = _wechat_text(page, title, text)
     if _too_short(text) and feed.get("content"):
         # The page renders its article with JavaScript: the feed item's title and body are the article's.
         title = (feed.get("title") or "").strip() or title
         text = feed_body(feed["content"], title)
-    if _too_short(text):
+    if _too_short(text) and not media_post:
         raise NotAnArticle("no article body found")
-    if is_link_list(page, text):
+    if not media_post and is_link_list(page, text):
         raise NotAnArticle("a list of links (listing or navigation page), not an article")
     return record.evolve(
         title=title,
@@ -89,6 +94,16 @@ def _extract(record: ArticleRecord) -> ArticleRecord:
         author=author,
         canonical_url=canonical_url,
     )
+
+
+def _wechat_text(page: Page, title: str, text: str) -> tuple[str, bool]:
+    """A reprint's original article; a video or image post's description (else its title), never the
+    interface around it. The flag says it is such a post: its body may be one line."""
+    if reprinted := reprint_body(page):
+        return clean_body(reprinted, title), False
+    if is_media_post(page):
+        return clean_body(post_description(page), title) or title, True
+    return text, False
 
 
 def _from_feed(record: ArticleRecord) -> ArticleRecord:
