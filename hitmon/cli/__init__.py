@@ -12,6 +12,7 @@ from hitmon.cli import (
     commands_desk,
     commands_distributed,
     commands_ops,
+    commands_probe,
     commands_schedule,
     commands_web,
 )
@@ -55,6 +56,8 @@ for module in (
     for command in module.COMMANDS:
         cli.add_command(command)
 for command in commands_schedule.SOURCES_COMMANDS:  # `hitmon sources health`
+    commands_ops.sources.add_command(command)
+for command in commands_probe.SOURCES_COMMANDS:  # `hitmon sources probe`
     commands_ops.sources.add_command(command)
 
 

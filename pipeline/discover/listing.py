@@ -24,11 +24,13 @@ from pipeline.urls import url_problem
 
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*[01]?\d\s*[-/.月]\s*[0-3]?\d|(?<![\d.])[01]?\d[-/月][0-3]?\d(?:日|(?![\d.]))"
+    r"|\d+\s*(?:秒|分钟|小时|天)前|刚刚|昨天|前天"  # portals show recent items by age
 )
 _HEADLINE_CHARS = 8  # 工作动态, 通知公告: menu entries are words; headlines are sentences
 _KEEP_CHARS = 5  # inside the main list, shorter anchors (评论, 更多, a tag) are kept only with an article URL
 _SIDE_NAMES = re.compile(
-    r"side|hot|rank|top10|nav|menu|foot|friend|links?(?:$|[-_])|yqlj|tuijian|recommend|paihang|banner"
+    r"sidebar|aside|(?:^|[\s._#-])side(?:$|[\s._#-])|hot|rank|top10|nav|menu|foot|friend|links?(?:$|[-_\s])"
+    r"|yqlj|tuijian|recommend|paihang|banner"
     r"|crumb|share|toolbar|header|copyright|related|xgwz|remen|slide|focus|swiper|carousel",
     re.I,
 )
@@ -144,8 +146,13 @@ def _headline_chars(links: list[Link]) -> dict[str, int]:
 
 
 def _score(group: LinkGroup, policy: HostPolicy) -> float:
-    """Size x headline texts x dates x article URLs x allowed hosts x (not a sidebar or menu)."""
-    links = list({link.url: link for link in sorted(group.links, key=lambda x: len(x.text))}.values())
+    """Size x headline texts x dates x article URLs x allowed hosts x (not a sidebar or menu), over each
+    list item's headline link (its tags, counts and buttons do not dilute the list)."""
+    headlines: dict[str, Link] = {}
+    for link in group.links:
+        if link.item not in headlines or len(link.text) > len(headlines[link.item].text):
+            headlines[link.item] = link
+    links = list({link.url: link for link in headlines.values()}.values())
     if not links:
         return 0.0
 

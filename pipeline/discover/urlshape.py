@@ -30,6 +30,8 @@ _ARTICLE_SHAPES = (
     ("hex or letter-digit id", re.compile(r"/(?=[\w-]*\d)[0-9A-Za-z_-]{10,}\.s?html?$")),
     ("dated file", re.compile(r"/[^/]*(?:19|20)\d{6}[^/]*\.s?html?$")),
 )
+# show.aspx?id=12345, content.jsp?newsid=998: an id in the query of a script page.
+_DYNAMIC = re.compile(r"\.(?:aspx?|jsp|php|do)\?(?:.*&)?(?:\w*id|no)=\w{3,}", re.I)
 _NOT_ARTICLE_SHAPES = (
     (
         "photo gallery",
@@ -51,8 +53,9 @@ def article_shape(url: str) -> str | None:
     """The name of the article shape ``url`` has, or None."""
     if is_wechat_article(url):
         return "WeChat article"
-    path = urlsplit(url).path
-    return next((name for name, shape in _ARTICLE_SHAPES if shape.search(path)), None)
+    parts = urlsplit(url)
+    found = next((name for name, shape in _ARTICLE_SHAPES if shape.search(parts.path)), None)
+    return found or ("dynamic page with an id" if _DYNAMIC.search(f"{parts.path}?{parts.query}") else None)
 
 
 def non_article_shape(url: str) -> str | None:
