@@ -24,6 +24,7 @@ from pipeline.urls import url_problem
 
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*[01]?\d\s*[-/.月]\s*[0-3]?\d|(?<![\d.])[01]?\d[-/月][0-3]?\d(?:日|(?![\d.]))"
+    r"|(?<![\d.])[01]?\d\.[0-3]\d(?![\d.])"
     r"|\d+\s*(?:秒|分钟|小时|天)前|刚刚|昨天|前天"  # portals show recent items by age
 )
 _HEADLINE_CHARS = 8  # 工作动态, 通知公告: menu entries are words; headlines are sentences
@@ -207,7 +208,8 @@ def _groups(document: lxml.html.HtmlElement, base_url: str) -> tuple[list[LinkGr
         path = _signature(container) + ">" + str(item.tag)
         group = groups.get(path) or groups.setdefault(path, LinkGroup(path, _label(container, item)))
         where = tree.getpath(item)
-        group.links.append(Link(url, _anchor_text(anchor), _item_text(anchor, item), order, where))
+        text, dates = _anchor_text(anchor)
+        group.links.append(Link(url, text, f"{_item_text(anchor, item)} {dates}", order, where))
     return list(groups.values()), left_out
 
 
@@ -287,10 +289,20 @@ def _label(container: lxml.html.HtmlElement, item: lxml.html.HtmlElement) -> str
     return " ".join(names)
 
 
-def _anchor_text(anchor: lxml.html.HtmlElement) -> str:
+def _anchor_text(anchor: lxml.html.HtmlElement) -> tuple[str, str]:
+    """The anchor's headline (its text, or its longer ``title``) and the dates of elements inside it (a
+    card whose whole block is the link: ``<a><div>标题</div><span>2020-07-02</span></a>``)."""
+    dates = [
+        _text(child)
+        for child in anchor.iterdescendants()
+        if isinstance(child.tag, str) and _DATE.fullmatch(_text(child).strip("[]()（） "))
+    ]
     text = _text(anchor)
+    for date in dates:
+        text = text.replace(date, " ")
+    text = " ".join(text.split())
     title = " ".join((anchor.get("title") or "").split())
-    return title if len(title) > len(text) else text
+    return (title if len(title) > len(text) else text), " ".join(dates)
 
 
 def _item_text(anchor: lxml.html.HtmlElement, item: lxml.html.HtmlElement) -> str:

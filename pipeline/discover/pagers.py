@@ -18,7 +18,10 @@ import lxml.html
 
 from pipeline.urls import fetchable_url
 
-_NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|next\s*(?:page)?|›|»|>|>>)\s*$", re.I)
+_NEXT_TEXT = re.compile(
+    r"^\s*(?:下一页|下一頁|下页|后一页|后页|加载更多|点击加载更多|next\s*(?:page)?)?\s*(?:›|»|>|>>|→)?\s*$",
+    re.I,
+)
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _PAGE_COUNT = re.compile(
     r"""["']?\b(?:totalPages?|pageCount|countPage|pageTotal|total_?page|pagecount|allPages?|pageSum|maxPage)"""
@@ -97,7 +100,7 @@ def _next_link(
     anchors: list[tuple[str, str, str]], page_url: str, page_number: int, scripts: str
 ) -> NextPage | None:
     for text, href, onclick in anchors:
-        if not _NEXT_TEXT.match(text):
+        if not text.strip() or not _NEXT_TEXT.match(text):
             continue
         if call := _JS_CALL.match(href) or _JS_CALL.match("javascript:" + onclick.strip()):
             return _from_function(call.group(1), int(call.group(2)), scripts, page_url, "下一页 script link")
@@ -190,7 +193,7 @@ def _conventional(page_url: str, page_number: int, total: int | None, scripted: 
 
 
 def _is_page_label(text: str) -> bool:
-    return text.strip().isdigit() or _NEXT_TEXT.match(text) is not None
+    return text.strip().isdigit() or (bool(text.strip()) and _NEXT_TEXT.match(text) is not None)
 
 
 def _page_count(scripts: str, document: lxml.html.HtmlElement) -> int | None:

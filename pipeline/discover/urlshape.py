@@ -26,7 +26,7 @@ _ARTICLE_SHAPES = (
         "detail page",
         re.compile(r"/(?:detail|details|article|content|show|view)s?/[\w-]{4,}(?:\.s?html?)?$", re.I),
     ),
-    ("numeric id", re.compile(r"/\d{4,}(?:[_-]\d+)?\.s?html?$")),
+    ("numeric id", re.compile(r"/\d{4,}(?:[_-]\d+)?(?:\.s?html?)?$")),
     ("hex or letter-digit id", re.compile(r"/(?=[\w-]*\d)[0-9A-Za-z_-]{10,}\.s?html?$")),
     ("dated file", re.compile(r"/[^/]*(?:19|20)\d{6}[^/]*\.s?html?$")),
 )
