@@ -11,6 +11,7 @@ other link is left out with the reason, so ``hitmon sources probe`` can show it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -46,6 +47,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _DATASTORE = re.compile(r"<script[^>]*type=[\"']text/xml[\"'][^>]*>(.*?)</script>", re.I | re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _MIN_SCORE = 1.0  # below this the best block is no list: only article-shaped headlines are taken
+_ANCHORS_PER_LINK = 20  # a hostile page with a million anchors is read up to 20 x max_links of them
 
 
 @dataclass(slots=True)
@@ -84,12 +86,17 @@ def find_main_list(
     document = _parse(html)
     if document is None:
         return ListFinding((), (), False)
-    groups, left_out = _groups(document, _base_href(document, base_url))
+    anchors = list(itertools.islice(document.iter("a"), _ANCHORS_PER_LINK * max_links + 1))
+    too_many = len(anchors) > _ANCHORS_PER_LINK * max_links
+    groups, left_out = _groups(
+        anchors[: _ANCHORS_PER_LINK * max_links], document, _base_href(document, base_url)
+    )
     if link_pattern:
         chosen, rest = _by_pattern(groups, re.compile(link_pattern))
     else:
         chosen, rest = _main_list(groups, policy)
-    return _finish(chosen, left_out + rest, policy, max_links)
+    found = _finish(chosen, left_out + rest, policy, max_links)
+    return ListFinding(found.kept, found.left_out, found.truncated or too_many)
 
 
 def _by_pattern(
@@ -192,11 +199,13 @@ def _finish(
     return ListFinding(tuple(items[:max_links]), tuple(reasons.items()), len(items) > max_links)
 
 
-def _groups(document: lxml.html.HtmlElement, base_url: str) -> tuple[list[LinkGroup], list[tuple[str, str]]]:
+def _groups(
+    anchors: list[lxml.html.HtmlElement], document: lxml.html.HtmlElement, base_url: str
+) -> tuple[list[LinkGroup], list[tuple[str, str]]]:
     groups: dict[str, LinkGroup] = {}
     left_out: list[tuple[str, str]] = []
     tree = document.getroottree()
-    for order, anchor in enumerate(document.iter("a")):
+    for order, anchor in enumerate(anchors):
         href = (anchor.get("href") or "").strip()
         if not href:
             continue

@@ -140,3 +140,8 @@ def test_links_per_page_are_bounded_and_the_cut_is_reported() -> None:
 def test_broken_markup_gives_nothing_rather_than_an_error() -> None:
     assert listing_links("", "http://h.example.cn/").kept == ()
     assert listing_links("\x00\x01", "http://h.example.cn/").kept == ()
+
+
+def test_a_page_of_endless_anchors_is_read_only_up_to_a_bound() -> None:
+    html = "<div>" + '<a href="/x/t20200702_1.html">x</a>' * 5000 + "</div>"
+    assert listing_links(html, "http://h.example.cn/a/", max_links=10).truncated
