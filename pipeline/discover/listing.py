@@ -47,6 +47,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _DATASTORE = re.compile(r"<script[^>]*type=[\"']text/xml[\"'][^>]*>(.*?)</script>", re.I | re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _MIN_SCORE = 1.0  # below this the best block is no list: only article-shaped headlines are taken
+_COLUMN_BOOST = 1.5  # the block headed 工作动态 on the page titled 工作动态_某某卫健委 is the column's list
 _ANCHORS_PER_LINK = 20  # a hostile page with a million anchors is read up to 20 x max_links of them
 
 
@@ -65,6 +66,7 @@ class LinkGroup:
 
     path: str
     label: str  # the short heading or class names over the block
+    headings: tuple[str, ...] = ()  # the short texts heading the block (工作动态, 热点信息)
     links: list[Link] = field(default_factory=list)
     score: float = 0.0
 
@@ -94,7 +96,8 @@ def find_main_list(
     if link_pattern:
         chosen, rest = _by_pattern(groups, re.compile(link_pattern))
     else:
-        chosen, rest = _main_list(groups, policy)
+        title = document.find(".//title")
+        chosen, rest = _main_list(groups, policy, _text(title) if title is not None else "")
     found = _finish(chosen, left_out + rest, policy, max_links)
     return ListFinding(found.kept, found.left_out, found.truncated or too_many)
 
@@ -109,10 +112,10 @@ def _by_pattern(
 
 
 def _main_list(
-    groups: list[LinkGroup], policy: HostPolicy
+    groups: list[LinkGroup], policy: HostPolicy, page_title: str
 ) -> tuple[list[tuple[Link, str]], list[tuple[str, str]]]:
     for group in groups:
-        group.score = _score(group, policy)
+        group.score = _score(group, policy, page_title)
     best = max(groups, key=lambda group: group.score, default=None)
     chosen: list[tuple[Link, str]] = []
     rest: list[tuple[str, str]] = []
@@ -153,9 +156,10 @@ def _headline_chars(links: list[Link]) -> dict[str, int]:
     return longest
 
 
-def _score(group: LinkGroup, policy: HostPolicy) -> float:
-    """Size x headline texts x dates x article URLs x allowed hosts x (not a sidebar or menu), over each
-    list item's headline link (its tags, counts and buttons do not dilute the list)."""
+def _score(group: LinkGroup, policy: HostPolicy, page_title: str = "") -> float:
+    """Size x headline texts x dates x article URLs x allowed hosts x (not a sidebar or menu) x (headed
+    by the column the page is named after), over each list item's headline link (its tags, counts and
+    buttons do not dilute the list)."""
     headlines: dict[str, Link] = {}
     for link in group.links:
         if link.item not in headlines or len(link.text) > len(headlines[link.item].text):
@@ -174,7 +178,9 @@ def _score(group: LinkGroup, policy: HostPolicy) -> float:
     hosted = share(lambda link: policy.problem(link.url) is None)
     side = 0.25 if _SIDE_NAMES.search(group.label) or _SIDE_HEADINGS.search(group.label) else 1.0
     size = min(len(links), _MAX_ITEMS)
-    return size * (0.1 + headline) * (0.4 + dated) * (0.3 + shaped) * (1 - unwanted) * (0.1 + hosted) * side
+    named = _COLUMN_BOOST if any(len(text) >= 2 and text in page_title for text in group.headings) else 1.0
+    shares = (0.1 + headline) * (0.4 + dated) * (0.3 + shaped) * (1 - unwanted) * (0.1 + hosted)
+    return size * shares * side * named
 
 
 def _finish(
@@ -215,7 +221,7 @@ def _groups(
             continue
         item, container = _item_of(anchor)
         path = _signature(container) + ">" + str(item.tag)
-        group = groups.get(path) or groups.setdefault(path, LinkGroup(path, _label(container, item)))
+        group = groups.get(path) or groups.setdefault(path, LinkGroup(path, *_label(container, item)))
         where = tree.getpath(item)
         text, dates = _anchor_text(anchor)
         group.links.append(Link(url, text, f"{_item_text(anchor, item)} {dates}", order, where))
@@ -274,9 +280,10 @@ def _name(node: lxml.html.HtmlElement) -> str:
     return name + (f"#{ident}" if ident and not re.search(r"\d", ident) else "")
 
 
-def _label(container: lxml.html.HtmlElement, item: lxml.html.HtmlElement) -> str:
-    """Class names and ids of the block and two levels above it, and the short heading just before it."""
+def _label(container: lxml.html.HtmlElement, item: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
+    """Class names and ids of the block and two levels above it, and the short headings over it."""
     names = [_name(item)]
+    headings: list[str] = []
     node: lxml.html.HtmlElement | None = container
     for _ in range(3):
         if node is None or node.tag in ("body", "html"):
@@ -286,16 +293,16 @@ def _label(container: lxml.html.HtmlElement, item: lxml.html.HtmlElement) -> str
         if heading is not None and isinstance(heading.tag, str):
             text = _text(heading)
             if 0 < len(text) <= _LABEL_CHARS:
-                names.append(text)
+                headings.append(text)
         first = next((child for child in node if isinstance(child.tag, str)), None)
         if (
             first is not None
             and first.tag in ("h1", "h2", "h3", "h4", "h5", "strong", "b")
             and first.find(".//a") is None
         ):
-            names.append(_text(first)[:_LABEL_CHARS])
+            headings.append(_text(first)[:_LABEL_CHARS])
         node = node.getparent()
-    return " ".join(names)
+    return " ".join(names + headings), tuple(headings)
 
 
 def _anchor_text(anchor: lxml.html.HtmlElement) -> tuple[str, str]:

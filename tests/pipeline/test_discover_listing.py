@@ -145,3 +145,21 @@ def test_broken_markup_gives_nothing_rather_than_an_error() -> None:
 def test_a_page_of_endless_anchors_is_read_only_up_to_a_bound() -> None:
     html = "<div>" + '<a href="/x/t20200702_1.html">x</a>' * 5000 + "</div>"
     assert listing_links(html, "http://h.example.cn/a/", max_links=10).truncated
+
+
+def test_the_list_headed_by_the_column_the_page_is_named_after_beats_a_longer_latest_list() -> None:
+    def items(folder: str, text: str, count: int) -> str:
+        return "".join(
+            f'<li><a href="/{folder}/2020/7/{n}/a{n}.shtml">{text}第{n}条</a><i>2020-07-{n:02d}</i></li>'
+            for n in range(1, count + 1)
+        )
+
+    html = (
+        "<html><head><title>工作动态_四川省卫生健康委员会</title></head><body>"
+        '<div class="l"><div class="t">工作动态</div>'
+        f'<ul class="a">{items("gzdt", "省卫健委召开信息化会议", 8)}</ul></div>'
+        '<div class="r"><div class="t">最新信息</div>'
+        f'<ul class="b">{items("zxxx", "最新信息里的另一条新闻", 10)}</ul></div></body></html>'
+    )
+    links = [url for url, _ in listing_links(html, "http://wsjkw.sc.gov.cn/gzdt/index.shtml").kept]
+    assert len(links) == 8 and all("/gzdt/" in url for url in links)
