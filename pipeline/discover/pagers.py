@@ -19,7 +19,8 @@ import lxml.html
 from pipeline.urls import fetchable_url
 
 _NEXT_TEXT = re.compile(
-    r"^\s*(?:下一页|下一頁|下页|后一页|后页|加载更多|点击加载更多|next\s*(?:page)?)?\s*(?:›|»|>|>>|→)?\s*$",
+    r"^\s*[\[【(（]?\s*(?:下一页|下一頁|下页|后一页|后页|加载更多|点击加载更多|next\s*(?:page)?)?\s*(?:›|»|>|>>|→)?"
+    r"\s*[\]】)）]?\s*$",
     re.I,
 )
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
@@ -34,6 +35,7 @@ _TEMPLATE = re.compile(
     r"""(["'])(?P<prefix>[^"'\s<>()+]*?[_\-=/])\1\s*\+\s*\(?\s*(?P<var>[A-Za-z_$][\w$]*)\s*"""
     r"""(?:(?P<sign>[+-])\s*(?P<delta>\d+))?\s*\)?\s*(?:\+\s*(["'])(?P<suffix>[^"'\s<>]*)\6)?"""
 )
+_ONCLICK_PREFIX = re.compile(r"^\s*(?:javascript:\s*)?(?:return\s+)?", re.I)
 _JS_CALL = re.compile(r"^\s*javascript:\s*(?!void\b)([A-Za-z_$][\w$.]*)\s*\(\s*['\"]?(\d+)", re.I)
 _NUMBERED = re.compile(r"(?<=[_\-=/])(\d{1,5})(?=(?:\.[a-z]{2,5})?(?:$|[&#]))", re.I)
 _PAGE_FILE = re.compile(r"^(?P<stem>.+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html?|jsp|aspx?|php)$", re.I)
@@ -67,7 +69,7 @@ def find_next_page(html: str, page_url: str, page_number: int) -> NextPage:
     if found := _script_template(scripts, page_url, page_number, total):
         return found
     has_script_pager = any(
-        _is_page_label(text) and (_JS_CALL.match(href) or _JS_CALL.match("javascript:" + onclick.strip()))
+        _is_page_label(text) and (_JS_CALL.match(href) or _script_call(onclick))
         for text, href, onclick in anchors
     )
     if total is not None or has_script_pager:
@@ -102,7 +104,7 @@ def _next_link(
     for text, href, onclick in anchors:
         if not text.strip() or not _NEXT_TEXT.match(text):
             continue
-        if call := _JS_CALL.match(href) or _JS_CALL.match("javascript:" + onclick.strip()):
+        if call := _JS_CALL.match(href) or _script_call(onclick):
             return _from_function(call.group(1), int(call.group(2)), scripts, page_url, "下一页 script link")
         if href and not href.startswith(("#", "javascript:")):
             url = fetchable_url(urljoin(page_url, href))
@@ -120,7 +122,7 @@ def _numbered_link(
     for text, href, onclick in anchors:
         if text.strip() != str(wanted):
             continue
-        if call := _JS_CALL.match(href) or _JS_CALL.match("javascript:" + onclick.strip()):
+        if call := _JS_CALL.match(href) or _script_call(onclick):
             return _from_function(
                 call.group(1), int(call.group(2)), scripts, page_url, "numbered script link"
             )
@@ -137,6 +139,11 @@ def _numbered_link(
             if url := fetchable_url(urljoin(page_url, built)):
                 return NextPage(url, f"convention of the pager's link numbered {label}")
     return None
+
+
+def _script_call(onclick: str) -> re.Match[str] | None:
+    """``onclick="goPage(2)"``, ``"javascript:goPage('2')"``, ``"return turnPage(2);"`` as a call."""
+    return _JS_CALL.match("javascript:" + _ONCLICK_PREFIX.sub("", onclick))
 
 
 def _from_function(name: str, argument: int, scripts: str, page_url: str, what: str) -> NextPage:
@@ -158,6 +165,12 @@ def _script_template(scripts: str, page_url: str, page_number: int, total: int |
     return None
 
 
+def _continues(template: re.Match[str]) -> bool:
+    """The literal is the tail of an expression (``base + "_" + n``), not the start of the URL."""
+    before = template.string[: template.start()].rstrip()
+    return before.endswith("+") and template.group("prefix")[:1] in "_-"
+
+
 def _looks_like_page_url(template: re.Match[str]) -> bool:
     prefix, suffix = template.group("prefix"), template.group("suffix") or ""
     if re.search(r"\.(?:s?html?|jsp|aspx?|php)$", suffix, re.I):
@@ -168,6 +181,11 @@ def _looks_like_page_url(template: re.Match[str]) -> bool:
 def _build(template: re.Match[str], number: int, page_url: str, how: str) -> NextPage:
     delta = int(template.group("delta") or 0) * (-1 if template.group("sign") == "-" else 1)
     built = f"{template.group('prefix')}{number + delta}{template.group('suffix') or ''}"
+    if _continues(template):
+        # ``url + "_" + n + ".html"``: the part before is the page's own name (index, list_gzbd).
+        filename = urlsplit(page_url).path.rpartition("/")[2]
+        found = _PAGE_FILE.match(filename)
+        built = (found.group("stem") if found else "index") + built
     url = fetchable_url(urljoin(page_url, built))
     return NextPage(url, how, None if url else f"script builds an unusable URL {built!r}")
 

@@ -109,3 +109,25 @@ def test_a_next_page_outside_the_url_policy_never_comes_out(html: str) -> None:
 def test_a_page_without_a_pager_has_no_next_page() -> None:
     found = find_next_page("<ul><li><a href='/a/1.html'>标题</a></li></ul>", "http://h.example.cn/", 1)
     assert found.url is None and found.problem is None
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        """<a href="javascript:void(0)" onclick="javascript:goPage('2')">2</a>""",
+        """<a href="#" onclick="return goPage(2);">下一页</a>""",
+        """<a href="javascript:;" onclick="goPage(2)">[下一页]</a>""",
+    ],
+)
+def test_onclick_pagers_and_templates_continuing_the_page_name(link: str) -> None:
+    script = '<script>function goPage(p){ location.href = pageName + "_" + p + ".html"; }</script>'
+    found = find_next_page(link + script, "http://h.example.cn/col/list.html", 1)
+    assert found.url == "http://h.example.cn/col/list_2.html", found
+
+
+def test_a_bracketed_next_link() -> None:
+    html = '<div class="page"><a href="list_2.html">【下一页】</a></div>'
+    assert (
+        find_next_page(html, "http://h.example.cn/col/list.html", 1).url
+        == "http://h.example.cn/col/list_2.html"
+    )
