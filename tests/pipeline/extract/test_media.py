@@ -130,6 +130,7 @@ def test_interface_words_and_social_networks_are_never_the_media(page_of):
         "本文来源于健康报",
         "转自：健康报",
         "转载自健康报",
+        "信息来源于：健康报",
     ],
 )
 def test_source_lines_of_every_shape(page_of, line):
