@@ -36,7 +36,9 @@ _SIDE_NAMES = re.compile(
     r"|crumb|share|toolbar|header|copyright|related|xgwz|remen|slide|focus|swiper|carousel",
     re.I,
 )
-_SIDE_HEADINGS = re.compile(r"热门|热点|排行|推荐|相关|友情链接|猜你喜欢|点击榜|阅读榜|图片|视频|专题|精彩")
+_SIDE_HEADINGS = re.compile(
+    r"热门|热点|排行|推荐|相关|友情链接|猜你喜欢|点击榜|阅读榜|图片|视频|专题|精彩|最新|要闻|导读"
+)
 _LABEL_CHARS = 16  # a heading over a block is short
 _MAX_LEVELS = 5  # an anchor's list item is at most this far above it (li > div > h3 > a)
 _ITEM_TEXT = 200
@@ -47,7 +49,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _DATASTORE = re.compile(r"<script[^>]*type=[\"']text/xml[\"'][^>]*>(.*?)</script>", re.I | re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _MIN_SCORE = 1.0  # below this the best block is no list: only article-shaped headlines are taken
-_COLUMN_BOOST = 1.5  # the block headed 工作动态 on the page titled 工作动态_某某卫健委 is the column's list
+_COLUMN_BOOST = 2.0  # the block headed 工作动态 on the page titled 工作动态_某某卫健委 is the column's list
 _ANCHORS_PER_LINK = 20  # a hostile page with a million anchors is read up to 20 x max_links of them
 
 
@@ -65,7 +67,7 @@ class LinkGroup:
     """The links that sit in one repeated structure (one path from the root), with its score."""
 
     path: str
-    label: str  # the short heading or class names over the block
+    label: str  # the class names and ids of the block and above it
     headings: tuple[str, ...] = ()  # the short texts heading the block (工作动态, 热点信息)
     links: list[Link] = field(default_factory=list)
     score: float = 0.0
@@ -140,7 +142,8 @@ def _main_list(
             )
     for group in groups:
         if group is not best:
-            reason = f"outside the main list ({group.label or 'block'}, score {group.score:.1f})"
+            where = " ".join((*group.headings, group.label)) or "block"
+            reason = f"outside the main list ({where}, score {group.score:.1f})"
             rest += [(link.url, reason) for link in group.links]
     return chosen, rest
 
@@ -176,10 +179,12 @@ def _score(group: LinkGroup, policy: HostPolicy, page_title: str = "") -> float:
     shaped = share(lambda link: article_shape(link.url) is not None)
     unwanted = share(lambda link: non_article_shape(link.url) is not None)
     hosted = share(lambda link: policy.problem(link.url) is None)
-    side = 0.25 if _SIDE_NAMES.search(group.label) or _SIDE_HEADINGS.search(group.label) else 1.0
+    # A 热点/推荐/最新 heading marks a sidebar, unless it is the column the page is named after.
+    side_heading = any(_SIDE_HEADINGS.search(text) and text not in page_title for text in group.headings)
+    side = 0.25 if _SIDE_NAMES.search(group.label) or side_heading else 1.0
     size = min(len(links), _MAX_ITEMS)
     named = _COLUMN_BOOST if any(len(text) >= 2 and text in page_title for text in group.headings) else 1.0
-    shares = (0.1 + headline) * (0.4 + dated) * (0.3 + shaped) * (1 - unwanted) * (0.1 + hosted)
+    shares = (0.1 + headline) * (0.7 + dated) * (0.3 + shaped) * (1 - unwanted) * (0.1 + hosted)
     return size * shares * side * named
 
 
@@ -302,7 +307,7 @@ def _label(container: lxml.html.HtmlElement, item: lxml.html.HtmlElement) -> tup
         ):
             headings.append(_text(first)[:_LABEL_CHARS])
         node = node.getparent()
-    return " ".join(names + headings), tuple(headings)
+    return " ".join(names), tuple(headings)
 
 
 def _anchor_text(anchor: lxml.html.HtmlElement) -> tuple[str, str]:
