@@ -25,7 +25,10 @@ def registrable_domain(host: str) -> str:
     """``qq.com`` for ``news.qq.com``; the host itself for IP addresses, ``localhost`` and bare names."""
     host = host.lower().rstrip(".")
     parts = _suffix_list()(host)
-    return parts.top_domain_under_public_suffix or host
+    # tldextract 5.3 renamed registered_domain to top_domain_under_public_suffix.
+    if hasattr(parts, "top_domain_under_public_suffix"):
+        return parts.top_domain_under_public_suffix or host
+    return parts.registered_domain or host
 
 
 def is_wechat_article(url: str) -> bool:
