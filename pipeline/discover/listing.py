@@ -119,19 +119,23 @@ def _main_list(
     for group in groups:
         group.score = _score(group, policy, page_title)
     best = max(groups, key=lambda group: group.score, default=None)
-    chosen: list[tuple[Link, str]] = []
-    rest: list[tuple[str, str]] = []
     if best is None or best.score < _MIN_SCORE:
-        for group in groups:
-            for link in group.links:
-                shape = article_shape(link.url)
-                if shape and _chars(link.text) >= _HEADLINE_CHARS:
-                    chosen.append((link, f"{shape} URL with a headline (no list on the page)"))
-                else:
-                    rest.append((link.url, "no list on the page and no article URL with a headline"))
-        return chosen, rest
+        return _without_a_list(groups)
+    chosen, rest = _headlines_of(best)
+    for group in groups:
+        if group is not best:
+            where = " ".join((*group.headings, group.label)) or "block"
+            reason = f"outside the main list ({where}, score {group.score:.1f})"
+            rest += [(link.url, reason) for link in group.links]
+    return chosen, rest
+
+
+def _headlines_of(best: LinkGroup) -> tuple[list[tuple[Link, str]], list[tuple[str, str]]]:
+    """The main list's links that are their item's headline (not its tags, counts or buttons)."""
     why = f"in the main list ({len(best.links)} links, score {best.score:.1f})"
     headline = _headline_chars(best.links)
+    chosen: list[tuple[Link, str]] = []
+    rest: list[tuple[str, str]] = []
     for link in best.links:
         shape = article_shape(link.url)
         if _chars(link.text) >= max(_KEEP_CHARS, _ITEM_SHARE * headline[link.item]):
@@ -140,11 +144,19 @@ def _main_list(
             rest.append(
                 (link.url, f"{link.text!r} is not its list item's headline (a tag, a button, a count)")
             )
-    for group in groups:
-        if group is not best:
-            where = " ".join((*group.headings, group.label)) or "block"
-            reason = f"outside the main list ({where}, score {group.score:.1f})"
-            rest += [(link.url, reason) for link in group.links]
+    return chosen, rest
+
+
+def _without_a_list(groups: list[LinkGroup]) -> tuple[list[tuple[Link, str]], list[tuple[str, str]]]:
+    """No block looks like a list (a page of two or three links): article-shaped links with a headline."""
+    chosen: list[tuple[Link, str]] = []
+    rest: list[tuple[str, str]] = []
+    for link in (link for group in groups for link in group.links):
+        shape = article_shape(link.url)
+        if shape and _chars(link.text) >= _HEADLINE_CHARS:
+            chosen.append((link, f"{shape} URL with a headline (no list on the page)"))
+        else:
+            rest.append((link.url, "no list on the page and no article URL with a headline"))
     return chosen, rest
 
 

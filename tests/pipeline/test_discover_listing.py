@@ -163,3 +163,14 @@ def test_the_list_headed_by_the_column_the_page_is_named_after_beats_a_longer_la
     )
     links = [url for url, _ in listing_links(html, "http://wsjkw.sc.gov.cn/gzdt/index.shtml").kept]
     assert len(links) == 8 and all("/gzdt/" in url for url in links)
+
+
+def test_a_page_without_a_list_gives_its_article_shaped_headlines_only() -> None:
+    html = (
+        '<div class="nav"><a href="/">首页</a><a href="/about/">关于</a></div>'
+        '<p>今日要闻：<a href="/a/t20200702_1.html">全省卫生健康信息化工作推进会召开</a></p>'
+        '<p><a href="/a/page.html">更多内容请点击这里查看全部信息</a></p>'
+    )
+    result = listing_links(html, "http://h.example.cn/a/")
+    assert [url for url, _ in result.kept] == ["http://h.example.cn/a/t20200702_1.html"]
+    assert "no list on the page" in result.kept[0][1]
