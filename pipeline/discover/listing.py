@@ -48,6 +48,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # Hanweb (大汉) columns ship their list as CDATA records inside <script type="text/xml"><datastore>.
 _DATASTORE = re.compile(r"<script[^>]*type=[\"']text/xml[\"'][^>]*>(.*?)</script>", re.I | re.S)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_MIN_ITEMS = 3
 _MIN_SCORE = 1.0  # below this the best block is no list: only article-shaped headlines are taken
 _COLUMN_BOOST = 2.0  # the block headed 工作动态 on the page titled 工作动态_某某卫健委 is the column's list
 _ANCHORS_PER_LINK = 20  # a hostile page with a million anchors is read up to 20 x max_links of them
@@ -180,8 +181,8 @@ def _score(group: LinkGroup, policy: HostPolicy, page_title: str = "") -> float:
         if link.item not in headlines or len(link.text) > len(headlines[link.item].text):
             headlines[link.item] = link
     links = list({link.url: link for link in headlines.values()}.values())
-    if not links:
-        return 0.0
+    if len(links) < _MIN_ITEMS:
+        return 0.0  # two links are no list; the page's article-shaped headlines are taken instead
 
     def share(test: object) -> float:
         return sum(1 for link in links if test(link)) / len(links)  # type: ignore[operator]
