@@ -131,6 +131,8 @@ def test_interface_words_and_social_networks_are_never_the_media(page_of):
         "转自：健康报",
         "转载自健康报",
         "信息来源于：健康报",
+        "来  源：健康报",
+        "【来源】健康报",
     ],
 )
 def test_source_lines_of_every_shape(page_of, line):
