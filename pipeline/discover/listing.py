@@ -101,7 +101,8 @@ def find_main_list(
     else:
         title = document.find(".//title")
         chosen, rest = _main_list(groups, policy, _text(title) if title is not None else "")
-    found = _finish(chosen, left_out + rest, policy, max_links)
+    # link_pattern is the operator's word: it decides hosts and shapes too.
+    found = _finish(chosen, left_out + rest, None if link_pattern else policy, max_links)
     return ListFinding(found.kept, found.left_out, found.truncated or too_many)
 
 
@@ -202,14 +203,14 @@ def _score(group: LinkGroup, policy: HostPolicy, page_title: str = "") -> float:
 
 
 def _finish(
-    chosen: list[tuple[Link, str]], left_out: list[tuple[str, str]], policy: HostPolicy, max_links: int
+    chosen: list[tuple[Link, str]], left_out: list[tuple[str, str]], policy: HostPolicy | None, max_links: int
 ) -> ListFinding:
     kept: dict[str, str] = {}
     unwanted: dict[str, str] = {}  # chosen by the list, refused by host or shape: that is the reason shown
     for link, why in sorted(chosen, key=lambda pair: pair[0].order):
         if link.url in kept:
             continue
-        problem = policy.problem(link.url) or non_article_shape(link.url)
+        problem = policy and (policy.problem(link.url) or non_article_shape(link.url))
         if problem:
             unwanted[link.url] = problem
         else:

@@ -174,3 +174,16 @@ def test_a_page_without_a_list_gives_its_article_shaped_headlines_only() -> None
     result = listing_links(html, "http://h.example.cn/a/")
     assert [url for url, _ in result.kept] == ["http://h.example.cn/a/t20200702_1.html"]
     assert "no list on the page" in result.kept[0][1]
+
+
+def test_link_pattern_decides_hosts_and_shapes_too() -> None:
+    html = (
+        "<ul>"
+        + "".join(
+            f'<li><a href="http://photo.example.com/photoview/{n}.html">组图第{n}组医院信息化建设现场</a></li>'
+            for n in range(3)
+        )
+        + "</ul>"
+    )
+    links = [url for url, _ in listing_links(html, "http://h.example.cn/", link_pattern="/photoview/").kept]
+    assert len(links) == 3
