@@ -71,3 +71,17 @@ def test_a_bad_target_is_one_line_and_exit_2(sqlite_url: str, target: str, messa
     run(sqlite_url, "db", "upgrade")
     result = CliRunner().invoke(cli, ["--db", sqlite_url, "sources", "probe", target])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_a_saved_sitemap_is_recognised_and_its_bad_locs_reported(sqlite_url: str, tmp_path: Path) -> None:
+    saved = tmp_path / "sitemap.xml"
+    saved.write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>http://h.example.cn/a/1.html</loc></url><url><loc>file:///etc/passwd</loc></url>"
+        "<url><loc>http://h.example.cn/a/2.html</loc></url></urlset>",
+        encoding="utf-8",
+    )
+    result = run(sqlite_url, "sources", "probe", "http://h.example.cn/sitemap.xml", "--html", str(saved))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("sitemap ") and "entries (2)" in result.output
+    assert "left out (1)" in result.output and "file:///etc/passwd" in result.output
