@@ -38,14 +38,18 @@ _NOT_ARTICLE_SHAPES = (
         re.compile(r"/(?:photoview|photos?|pics?|tupian|gallery|album|slides?|tuji|image)s?/", re.I),
     ),
     ("video page", re.compile(r"/(?:video|videos|shipin|vod|live|tv)/|\.(?:mp4|flv|m3u8)$", re.I)),
-    ("special topic", re.compile(r"/(?:special|zt|zhuanti|topics?|subject)/", re.I)),
     ("file download", re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|zip|rar|7z|jpe?g|png|gif|apk|exe)$", re.I)),
     (
         "column or index page",
         re.compile(r"/(?:index|default|list|more|node)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$", re.I),
     ),
-    ("site page", re.compile(r"/(?:login|register|search|sitemap|about|contact|lxwm|wzdt|rss)\b", re.I)),
+    (
+        "site page",
+        re.compile(r"/(?:login|register|search|sitemap|about|contact|lxwm|wzdt|rss)(?:[/.?]|$)", re.I),
+    ),
 )
+# A topic's own page is no article; an article filed under a topic folder (/zt/2020/t20200702_1.html) is.
+_TOPIC = re.compile(r"/(?:special|zt|zhuanti|topics?|subject)/", re.I)
 _GALLERY_HOSTS = re.compile(r"^(?:photo|pic|image|img|video|v|tv|live)s?\.", re.I)
 
 
@@ -69,4 +73,7 @@ def non_article_shape(url: str) -> str | None:
         return "a site's home page"
     if parts.path.endswith("/") and not parts.query:
         return "column or index page"
-    return next((name for name, shape in _NOT_ARTICLE_SHAPES if shape.search(parts.path)), None)
+    found = next((name for name, shape in _NOT_ARTICLE_SHAPES if shape.search(parts.path)), None)
+    if found is None and _TOPIC.search(parts.path) and article_shape(url) is None:
+        return "special topic"
+    return found
