@@ -58,6 +58,8 @@ def plan_crawl(
         known_urls=stored_urls(session),
         validators=stored_validators(session),
         max_pages=settings.crawl.max_pages,
+        max_links_per_page=settings.crawl.max_links_per_page,
+        max_feed_entries=settings.crawl.max_feed_entries,
         obey_robots=settings.crawl.obey_robots,
     )
 

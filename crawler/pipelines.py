@@ -69,6 +69,10 @@ class StorePipeline:
             raise DropItem(f"not processed: {exc} ({item.url})") from None
         finally:
             self.ledger.worker_restarts = self.processor.restarts
+        if record.title_only and record.title_only.startswith(ChallengePage.__name__):
+            tally.blocked_reason = (
+                f"{record.title_only} ({item.url})"  # kept by title, but the source is blocked
+            )
         self.batch.append(record)
         if len(self.batch) >= self.settings.crawl.store_batch:
             self.flush()

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 from crawler.tally import CrawlTally
 from pipeline.record import ArticleRecord
 from pipeline.stages.blocking import blocked_reason
-from pipeline.stages.discover import article_links, next_page_url, parse_feed, parse_sitemap
+from pipeline.stages.discover import find_next_page, listing_links, parse_feed, parse_sitemap
 
 Parsed = TypeVar("Parsed")
 
@@ -55,6 +55,8 @@ class SpiderPlan:
     validators: dict[str, Validators]  # listing and feed URL -> validators of the last finished crawl
     max_pages: int
     obey_robots: bool
+    max_links_per_page: int = 500  # settings.crawl.max_links_per_page
+    max_feed_entries: int = 1000  # settings.crawl.max_feed_entries
     # Filled during this crawl: url -> (source name, validators).
     seen_validators: dict[str, tuple[str, Validators]] = field(default_factory=dict)
 
@@ -83,27 +85,40 @@ class SourcesSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.tally[source.name].error(f"listing {response.url} is not a web page")
             return
-        for url in article_links(response.text, response.url, source.options.get("link_pattern")):
+        found = listing_links(
+            response.text,
+            response.url,
+            link_pattern=source.options.get("link_pattern"),
+            allow_domains=source.options.get("allow_domains") or (),
+            max_links=self.plan.max_links_per_page,
+        )
+        if found.truncated:
+            self.tally[source.name].error(
+                f"listing {response.url}: over {self.plan.max_links_per_page} links"
+            )
+        for url, _why in found.kept:
             yield from self._article_request(source, url)
         page = response.meta["page"]
         if page < source.options.get("max_pages", self.plan.max_pages):
-            following = next_page_url(response.text, response.url, page)
-            if following:
-                yield self._index_request(
-                    source, response.urljoin(following), self.parse_listing, page=page + 1
-                )
+            following = find_next_page(response.text, response.url, page)
+            if following.problem:
+                self.tally[source.name].error(f"listing {response.url}: {following.problem}")
+            if following.url:
+                yield self._index_request(source, following.url, self.parse_listing, page=page + 1)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         read = self._read_index(response, parse_feed, "feed")
         if read is None:
             return
         source, feed = read
+        self._note_cut(source, response.url, feed.skipped, feed.truncated)
         for entry in feed.entries:
             feed_entry = {
                 "title": entry.title,
                 "author": entry.author or feed.title,
                 "content": entry.content,
                 "published": entry.published.isoformat() if entry.published else "",
+                "title_only_ok": "1",  # a page that fails leaves a title-only item, not nothing
             }
             yield from self._article_request(source, entry.link, feed_entry)
 
@@ -112,6 +127,7 @@ class SourcesSpider(scrapy.Spider):
         if read is None:
             return
         source, sitemap = read
+        self._note_cut(source, response.url, sitemap.skipped, sitemap.truncated)
         for child in sitemap.sitemaps:
             yield self._index_request(source, child, self.parse_sitemap, page=1)
         for page in sitemap.pages:
@@ -127,7 +143,7 @@ class SourcesSpider(scrapy.Spider):
         self.on_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         feed_entry = request.meta.get("feed_entry") or {}
-        if feed_entry.get("content"):
+        if feed_entry.get("content") or (feed_entry.get("title_only_ok") and feed_entry.get("title")):
             yield self._record(self.sources[request.meta["source"]], request.url, b"", None, request.meta)
 
     def on_error(self, failure: Failure) -> None:
@@ -142,6 +158,12 @@ class SourcesSpider(scrapy.Spider):
             tally.error(f"HTTP {response.status} at {response.url}")
         else:
             tally.error(f"{failure.type.__name__} at {request.url}: {failure.getErrorMessage()}")
+
+    def _note_cut(self, source: CrawlSource, url: str, skipped: tuple[str, ...], truncated: bool) -> None:
+        if skipped:
+            self.tally[source.name].error(f"{url}: {len(skipped)} entries left out ({skipped[0]})")
+        if truncated:
+            self.tally[source.name].error(f"{url}: over {self.plan.max_feed_entries} entries")
 
     def _index_request(
         self, source: CrawlSource, url: str, callback: Callable[[Response], Any], page: int
@@ -177,14 +199,14 @@ class SourcesSpider(scrapy.Spider):
         return source
 
     def _read_index(
-        self, response: Response, parse: Callable[[bytes, str], Parsed], what: str
+        self, response: Response, parse: Callable[[bytes, str, int], Parsed], what: str
     ) -> tuple[CrawlSource, Parsed] | None:
         """A feed or sitemap, parsed; None (and an error against the source) when it is none."""
         source = self._index_response(response)
         if source is None:
             return None
         try:
-            return source, parse(response.body, response.url)
+            return source, parse(response.body, response.url, self.plan.max_feed_entries)
         except ValueError as exc:
             self.tally[source.name].error(f"{what} {response.url}: {exc}")
             return None

@@ -96,6 +96,9 @@ class Article(Base):
     html_gz: Mapped[bytes | None] = mapped_column(LargeBinary)  # raw response, gzip: re-extract later
     http_encoding: Mapped[str | None] = mapped_column(String(40))
     fingerprint: Mapped[str | None] = mapped_column(Text)  # MinHash signature, hex
+    # Only a feed entry's title, link, date and account: its page failed, was blocked or too short.
+    # Fetched again by later crawls and upgraded in place when the page comes.
+    title_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     source: Mapped[Source | None] = relationship()
     story: Mapped[Story | None] = relationship(back_populates="articles", foreign_keys=[story_id])

@@ -26,6 +26,9 @@ class ArticleRecord:
     published_at: datetime | None = None  # aware, UTC
     media: str | None = None
     author: str | None = None
+    # Set when only the feed entry is known (its page failed, was blocked or too short): why, e.g.
+    # "NotAnArticle: no article body found". The row is upgraded in place once the page is fetched.
+    title_only: str | None = None
     # Set by relevance.
     score: float = 0.0
     flagged: bool = False

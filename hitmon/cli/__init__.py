@@ -13,6 +13,7 @@ from hitmon.cli import (
     commands_desk,
     commands_distributed,
     commands_ops,
+    commands_probe,
     commands_schedule,
     commands_web,
 )
@@ -57,6 +58,8 @@ for command in commands_schedule.SOURCES_COMMANDS:  # `hitmon sources health`
     commands_ops.sources.add_command(command)
 for command in commands_db_vacuum.DB_COMMANDS:  # `hitmon db vacuum`
     commands_ops.db.add_command(command)
+for command in commands_probe.SOURCES_COMMANDS:  # `hitmon sources probe`
+    commands_ops.sources.add_command(command)
 
 
 def main() -> None:

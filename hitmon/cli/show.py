@@ -23,7 +23,7 @@ def candidates_table(candidates: list[Candidate], timezone: str, title: str) -> 
             c.status + (f" #{c.position}" if c.position else ""),
             local_time(c.published_at, timezone),
             c.media,
-            c.title,
+            ("[仅标题] " if c.title_only else "") + c.title,
             str(c.reprints),
             "、".join(c.matched[:4]),
         )

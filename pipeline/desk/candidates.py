@@ -34,11 +34,16 @@ class Candidate:
     position: int | None
     source: str | None
     version: int = 0  # of the decision's review row (0: never reviewed); forms send it back
+    title_only: bool = False  # only the feed entry's title and link: the page could not be read (yet)
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None
         fields = ("id", "title", "media", "url", "score", "matched", "reprints", "status", "rank_score")
-        return {**{name: getattr(self, name) for name in fields}, "published_at": published}
+        return {
+            **{name: getattr(self, name) for name in fields},
+            "published_at": published,
+            "title_only": self.title_only,
+        }
 
 
 def candidate_window(session: Session, week: IsoWeek, timezone: str) -> tuple[datetime, datetime]:
@@ -139,6 +144,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         position=review.position if review else None,
         source=lead.source.name if lead.source else None,
         version=review.version if review else 0,
+        title_only=lead.title_only,
     )
 
 

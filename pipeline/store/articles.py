@@ -6,7 +6,7 @@ import gzip
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ ARTICLE_FIELDS = (
     "html_gz",
     "http_encoding",
     "fingerprint",
+    "title_only",
 )
 
 
@@ -78,14 +79,40 @@ def save_articles(
     records = list(records)
     if not records:
         return SaveResult(0, 0, ())
+    _upgrade_title_only_links(session, records)
     latest = {record.link: record for record in records}  # a page twice in one batch: the later copy wins
-    known = set(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(list(latest)))))
-    ids: dict[str, int] = {}
+    rows = session.execute(
+        select(Article.canonical_url, Article.id, Article.title_only).where(
+            Article.canonical_url.in_(list(latest))
+        )
+    ).all()
+    known = {link for link, _, _ in rows}
+    # A title-only entry never overwrites the full article stored before under its link.
+    ids = {link: article_id for link, article_id, title_only in rows if not title_only}
+    latest = {link: r for link, r in latest.items() if not (r.title_only is not None and link in ids)}
     for chunk in _chunks(list(latest.values())):
         ids.update(_upsert_articles(session, chunk, source_ids))
         _upsert_relevance(session, [(ids[record.link], record) for record in chunk])
     new = len(latest.keys() - known)
     return SaveResult(new=new, updated=len(latest) - new, article_ids=tuple(ids[r.link] for r in records))
+
+
+def _upgrade_title_only_links(session: Session, records: list[ArticleRecord]) -> None:
+    """A title-only row is keyed on the feed's link; the page, once fetched, may declare another canonical
+    URL. Move the row to that URL so the upsert upgrades it in place instead of adding a second row."""
+    moved = {r.url: r.link for r in records if r.title_only is None and r.link != r.url}
+    if not moved:
+        return
+    taken = set(
+        session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(moved.values())))
+    )
+    for fetched, canonical in moved.items():
+        if canonical not in taken:
+            session.execute(
+                update(Article)
+                .where(Article.canonical_url == fetched, Article.title_only.is_(True))
+                .values(canonical_url=canonical)
+            )
 
 
 def _chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRecord]]:
@@ -111,6 +138,7 @@ def _article_row(record: ArticleRecord, source_id: int | None) -> dict[str, obje
         "html_gz": gzip.compress(record.html, compresslevel=6) if record.html else None,
         "http_encoding": record.http_encoding,
         "fingerprint": record.fingerprint,
+        "title_only": record.title_only is not None,
     }
 
 
@@ -147,8 +175,9 @@ def _upsert_relevance(session: Session, scored: list[tuple[int, ArticleRecord]])
 
 
 def stored_urls(session: Session, source_id: int | None = None) -> set[str]:
-    """Fetched and canonical URLs already stored: the crawl does not fetch these again."""
-    query = select(Article.url, Article.canonical_url)
+    """Fetched and canonical URLs already stored: the crawl does not fetch these again. Title-only rows
+    are left out, so their page is tried again and the row upgraded when it comes."""
+    query = select(Article.url, Article.canonical_url).where(Article.title_only.is_(False))
     if source_id is not None:
         query = query.where(Article.source_id == source_id)
     return {url for row in session.execute(query) for url in row}

@@ -87,6 +87,7 @@ def _apply(session: Session, article: Article, record: ArticleRecord) -> bool:
         "media": record.media or record.source_media,
         "author": record.author,
         "fingerprint": record.fingerprint,
+        "title_only": False,  # the stored page now yields the article: no longer only a feed title
     }
     clash = (
         record.canonical_url

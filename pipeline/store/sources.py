@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,6 +60,8 @@ class SourceSpec(BaseModel):
     media: str | None = Field(None, max_length=200)  # the 媒体 printed in the bulletin; default: name
     link_pattern: str | None = None  # regex: which links on a listing page are articles
     max_pages: int | None = Field(None, ge=1, le=1000)  # listing pagination depth
+    # Other sites whose links this listing may follow (its own registrable domain and WeChat always are).
+    allow_domains: list[str] | None = None
     max_age_days: int | None = Field(None, ge=1)  # skip articles older than this
     obey_robots: bool | None = None  # override the crawl setting for this source
     expect_new_within_days: int | None = Field(None, ge=1)  # stale when nothing new for this long
@@ -70,6 +73,14 @@ class SourceSpec(BaseModel):
         problem = url_problem(value)  # the one URL policy (pipeline.urls)
         if problem:
             raise ValueError(f"must be an http:// or https:// URL ({problem})")
+        return value
+
+    @field_validator("allow_domains")
+    @classmethod
+    def _domains(cls, value: list[str] | None) -> list[str] | None:
+        for domain in value or []:
+            if not re.fullmatch(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?", domain):
+                raise ValueError(f"{domain!r} is not a domain name (write example.com, no scheme or path)")
         return value
 
     @field_validator("link_pattern")
@@ -86,7 +97,10 @@ class SourceSpec(BaseModel):
 
     def options(self) -> dict[str, Any]:
         """The kind-specific settings, as stored with the source."""
-        keys = ("link_pattern", "max_pages", "max_age_days", "obey_robots", "expect_new_within_days")
+        keys = (
+            *("link_pattern", "max_pages", "allow_domains", "max_age_days", "obey_robots"),
+            "expect_new_within_days",
+        )
         return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
 
 

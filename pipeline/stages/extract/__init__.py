@@ -6,7 +6,7 @@ each field's candidates are tried.
 
 from __future__ import annotations
 
-from pipeline.errors import NotAnArticle
+from pipeline.errors import ChallengePage, NotAnArticle
 from pipeline.record import ArticleRecord
 from pipeline.stages.extract.blocks import check_blocked
 from pipeline.stages.extract.body import feed_body, find_body, is_link_list
@@ -14,8 +14,10 @@ from pipeline.stages.extract.canonical import find_canonical
 from pipeline.stages.extract.dates import find_published, parse_datetime
 from pipeline.stages.extract.decode import decode_html
 from pipeline.stages.extract.media import find_author, find_media
-from pipeline.stages.extract.page import parse_page
+from pipeline.stages.extract.page import Page, parse_page
 from pipeline.stages.extract.title import find_title
+from pipeline.stages.extract.trim import clean_body
+from pipeline.stages.extract.wechat import is_media_post, is_wechat_page, post_description, reprint_body
 
 __all__ = ["decode_html", "extract_article"]
 
@@ -27,8 +29,34 @@ _NUL_SHARE = 20  # more than one byte in 20 is NUL: not text
 def extract_article(record: ArticleRecord) -> ArticleRecord:
     """Fill title, text, published_at (UTC), media, author and canonical_url from ``record.html``.
 
-    Raises ChallengePage, DeletedArticle or NotAnArticle (binary, empty, no body), each with the reason.
+    Raises ChallengePage, DeletedArticle or NotAnArticle (binary, empty, no body), each with the reason;
+    a feed entry whose page is one of these (except deleted) becomes a title-only item instead.
     """
+    try:
+        return _extract(record)
+    except (NotAnArticle, ChallengePage) as exc:
+        feed = record.feed_entry or {}
+        if feed.get("title_only_ok") and (feed.get("title") or "").strip():
+            return title_only_item(record, f"{exc.reason}: {exc}")
+        raise
+
+
+def title_only_item(record: ArticleRecord, reason: str) -> ArticleRecord:
+    """The feed entry alone: its title, link, date and account, marked so the page is fetched again."""
+    feed = record.feed_entry
+    published = parse_datetime(feed.get("published") or "")
+    return record.evolve(
+        title=" ".join(feed["title"].split()),
+        text="",
+        published_at=published[0] if published else None,
+        media=record.source_media or (feed.get("author") or "").strip() or None,
+        author=None,
+        canonical_url=None,
+        title_only=reason[:300],
+    )
+
+
+def _extract(record: ArticleRecord) -> ArticleRecord:
     if not record.html or not record.html.strip():
         if (record.feed_entry or {}).get("content"):
             return _from_feed(record)
@@ -47,13 +75,16 @@ def extract_article(record: ArticleRecord) -> ArticleRecord:
     author = find_author(page, media, feed.get("author"))
     canonical_url = find_canonical(page, record.url)
     text = find_body(page, record.url, title)
+    media_post = False
+    if is_wechat_page(page):
+        text, media_post = _wechat_text(page, title, text)
     if _too_short(text) and feed.get("content"):
         # The page renders its article with JavaScript: the feed item's title and body are the article's.
         title = (feed.get("title") or "").strip() or title
         text = feed_body(feed["content"], title)
-    if _too_short(text):
+    if _too_short(text) and not media_post:
         raise NotAnArticle("no article body found")
-    if is_link_list(page, text):
+    if not media_post and is_link_list(page, text):
         raise NotAnArticle("a list of links (listing or navigation page), not an article")
     return record.evolve(
         title=title,
@@ -63,6 +94,16 @@ def extract_article(record: ArticleRecord) -> ArticleRecord:
         author=author,
         canonical_url=canonical_url,
     )
+
+
+def _wechat_text(page: Page, title: str, text: str) -> tuple[str, bool]:
+    """A reprint's original article; a video or image post's description (else its title), never the
+    interface around it. The flag says it is such a post: its body may be one line."""
+    if reprinted := reprint_body(page):
+        return clean_body(reprinted, title), False
+    if is_media_post(page):
+        return clean_body(post_description(page), title) or title, True
+    return text, False
 
 
 def _from_feed(record: ArticleRecord) -> ArticleRecord:

@@ -16,6 +16,9 @@ _CHALLENGE_TEXT = re.compile(
 )
 _DELETED_TEXT = re.compile(
     "该内容已被发布者删除|此内容已被删除|内容已被删除|该文章已被删除|此内容因违规无法查看|文章不存在或已被删除"
+    # WeChat's violation and complaint pages, and accounts that are gone.
+    "|涉嫌违反相关法律法规和政策|违反《微信公众平台运营规范》|此内容被多人投诉|该内容暂时无法查看"
+    "|此帐号已被屏蔽|此账号已被屏蔽|此帐号已自主注销|此账号已自主注销|该公众号已迁移|已停止访问该网页"
 )
 # Markers that only challenge pages carry (Cloudflare, Jiasule 521, Ruishu 412 cookie scripts).
 _CHALLENGE_SCRIPT = re.compile(

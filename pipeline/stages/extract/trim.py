@@ -14,6 +14,14 @@ _FURNITURE = re.compile(
     r"|^(?:pdf|word|doc|附件)\s*下载|^当前位置[:：]|^.$|微信好友|^朋友圈$|^(?:关键字|关键词|标签)\s*[:：]"
 )
 _FURNITURE_MAX = 40
+# The interface of a WeChat page, line by line (video and image posts show it around their caption).
+_WECHAT_CHROME = re.compile(
+    r"^(?:写下你的想法|写留言|留言|投诉|分享|收藏|在看|赞|听过|视频|小程序|取消|允许|知道了|已关注|关注|其他|分析"
+    r"|继续滑动看下一个|向上滑动看下一个|轻触阅读原文|预览时标签不可点|喜欢此内容的人还喜欢|名称已清空"
+    r"|微信扫一扫关注该公众号|微信扫一扫可打开此内容，使用完整服务|微信扫一扫使用小程序|轻点两下取消赞|轻点两下取消在看"
+    r"|Got It|Scan to Follow|Cancel|Allow|[，。：、,.:]|原创|作者头像|观看|次观看|\d+次观看|留言\s*\d*)$",
+    re.IGNORECASE,
+)
 # Where the article ends: disclaimers, copyright, related-article lists, comment sections, next-article links.
 _END = re.compile(
     r"Copyright|©|版权所有|All Rights Reserved|ICP备|公网安备"
@@ -21,7 +29,9 @@ _END = re.compile(
     r"(?:阅读|新闻|文章|推荐|专题|链接|图片|视频|资讯|问答|喜欢|推送|在看)"
     r"|^(?:上一篇|下一篇|阅读下一篇|返回顶部|返回首页)|^(?:网友评论|发表评论|最新评论|热门评论|全部评论|我来说两句|评论列表)"
     r"|^[（(]?更多内容请|^原创版权|^转载申请|^[-—–_\s]*END[-—–_\s]*$|^(?:往期|精彩)(?:回顾|推荐)"
-    r"|^(?:点击|长按)(?:蓝字|上方|下方|识别|二维码)",
+    r"|^(?:点击|长按)(?:蓝字|上方|下方|识别|二维码)"
+    r"|^[-—–_\s]*(?:RECOMMEND(?:ED|ATIONS?)?|READ MORE|RELATED(?: ARTICLES| POSTS| READING)?|MORE)[-—–_\s]*$"
+    r"|^(?:推荐阅读|往期推荐|精选推荐|猜你喜欢|热文推荐|相关推荐|往期回顾|精彩回顾|热门推荐)[:：]?$",
     re.IGNORECASE,
 )
 _END_MAX = 80
@@ -53,7 +63,9 @@ def clean_body(text: str, title: str = "", stop_lines: frozenset[str] = frozense
 
 
 def _is_furniture(line: str) -> bool:
-    return len(line) <= _FURNITURE_MAX and _FURNITURE.search(line) is not None
+    return len(line) <= _FURNITURE_MAX and (
+        _FURNITURE.search(line) is not None or _WECHAT_CHROME.match(line) is not None
+    )
 
 
 def _drop_head(lines: list[str], title: str) -> list[str]:

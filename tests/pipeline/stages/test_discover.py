@@ -12,14 +12,14 @@ COLUMN = """<html><body>
 <div class="nav"><a href="/wsjkw/">首页</a><a href="/wsjkw/xxgk/">信息公开</a>
 <a href="/wsjkw/zwgk/index.shtml">政务</a></div>
 <ul>
- <li><a href="./201804/t20180423_123456.shtml">甲</a></li>
- <li><a href="./201804/t20180420_123400.shtml">乙</a></li>
- <li><a href="./201804/t20180423_123456.shtml#top">甲again</a></li>
- <li><a href="http://other.example/2018-04/23/c_1122.htm">外站</a></li>
- <li><a href="/2018-04/23/c_1122.htm">新华式</a></li>
- <li><a href="/hit/31078.html">数字</a></li>
- <li><a href="/news/202507/3f2a9c1d8e7b6a5f4e3d.shtml">hex</a></li>
- <li><a href="javascript:void(0)">js</a></li>
+ <li><a href="./201804/t20180423_123456.shtml">省卫健委召开全省卫生信息化工作会议</a>2018-04-23</li>
+ <li><a href="./201804/t20180420_123400.shtml">全民健康信息平台实现省市县三级互联</a>2018-04-20</li>
+ <li><a href="./201804/t20180423_123456.shtml#top">省卫健委召开全省卫生信息化工作会议</a>2018-04-23</li>
+ <li><a href="http://other.example/2018-04/23/c_1122.htm">外站转载的一篇医院信息化报道</a>2018-04-23</li>
+ <li><a href="/2018-04/23/c_1122.htm">新华社电：互联网医院建设加快推进</a>2018-04-23</li>
+ <li><a href="/hit/31078.html">电子病历系统应用水平分级评价启动</a>2018-04-22</li>
+ <li><a href="/news/202507/3f2a9c1d8e7b6a5f4e3d.shtml">远程医疗服务网络覆盖全部乡镇卫生院</a>2018-04-21</li>
+ <li><a href="javascript:void(0)">省卫健委召开全省卫生信息化工作会议</a>2018-04-21</li>
 </ul>
 <script>createPageHTML(3, 0, "index", "shtml");</script>
 <div class="footer"><a href="/wsjkw/wzdt.shtml">网站地图</a><a href="/lxwm/index.html">联系我们</a></div>
@@ -27,7 +27,7 @@ COLUMN = """<html><body>
 BASE = "http://127.0.0.1:8000/wsjkw/xxgk/gzdt/index.shtml"
 
 
-def test_default_heuristics_keep_article_paths_on_the_same_site() -> None:
+def test_the_main_list_is_found_without_a_pattern_and_other_sites_are_left_out() -> None:
     assert article_links(COLUMN, BASE) == [
         "http://127.0.0.1:8000/wsjkw/xxgk/gzdt/201804/t20180423_123456.shtml",
         "http://127.0.0.1:8000/wsjkw/xxgk/gzdt/201804/t20180420_123400.shtml",
@@ -43,8 +43,10 @@ def test_link_pattern_decides_when_given() -> None:
 
 def test_trs_pagination_script_numbers_pages_and_stops() -> None:
     assert next_page_url(COLUMN, BASE, 1) == "http://127.0.0.1:8000/wsjkw/xxgk/gzdt/index_1.shtml"
-    assert next_page_url(COLUMN, BASE, 2) == "http://127.0.0.1:8000/wsjkw/xxgk/gzdt/index_2.shtml"
-    assert next_page_url(COLUMN, BASE, 3) is None
+    page_two = COLUMN.replace("createPageHTML(3, 0,", "createPageHTML(3, 1,")
+    assert next_page_url(page_two, BASE, 2) == "http://127.0.0.1:8000/wsjkw/xxgk/gzdt/index_2.shtml"
+    last = COLUMN.replace("createPageHTML(3, 0,", "createPageHTML(3, 2,")
+    assert next_page_url(last, BASE, 3) is None
 
 
 def test_next_link_text() -> None:

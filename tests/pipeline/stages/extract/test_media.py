@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.stages.extract.media import find_author, find_media
 
 
@@ -107,3 +109,52 @@ def test_wechat_account_beats_a_reprint_source_line(page_of):
 def test_date_glued_to_the_source_name_is_cut(page_of):
     page = page_of("<html><body><p>来源：新华网2024-05-09 22:27</p></body></html>")
     assert find_media(page, "", None, None) == "新华网"
+
+
+def test_interface_words_and_social_networks_are_never_the_media(page_of):
+    page = page_of(
+        "<html><head><meta property='og:site_name' content='新华网'></head>"
+        "<body><h1>全省智慧医院建设现场会召开</h1>"
+        "<div>我要分享</div><div>2020-07-02 10:00</div><div>Facebook</div><p>正文第一段。</p></body></html>"
+    )
+    assert find_media(page, "全省智慧医院建设现场会召开", None, None) == "新华网"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "来源 | 健康报",
+        "稿源：健康报",
+        "信息来源：健康报",
+        "来源 健康报",
+        "本文来源于健康报",
+        "转自：健康报",
+        "转载自健康报",
+        "信息来源于：健康报",
+        "来  源：健康报",
+        "【来源】健康报",
+    ],
+)
+def test_source_lines_of_every_shape(page_of, line):
+    page = page_of(
+        "<html><head><meta property='og:site_name' content='某某网'></head>"
+        "<body><h1>全省智慧医院建设现场会召开</h1>"
+        f"<div>2020-07-02 10:00</div><p>{line}</p><p>正文第一段。</p></body></html>"
+    )
+    assert find_media(page, "全省智慧医院建设现场会召开", "某某网", None) == "健康报"
+
+
+def test_a_word_origin_in_a_sentence_is_no_source_line(page_of):
+    page = page_of("<html><body><p>该词来源于古希腊语，意为健康。</p></body></html>")
+    assert find_media(page, "", "健康界", None) == "健康界"
+
+
+def test_the_agency_a_source_line_names_beats_the_sites_brand(page_of):
+    page = page_of(
+        "<html><head><meta property='og:site_name' content='新华网'></head>"
+        "<body><h1>全省智慧医院建设现场会召开</h1>"
+        "<div>2020-07-02 10:00</div><div>新华网</div><p>正文第一段。</p>"
+        + "<p>正文。</p>" * 60
+        + "<p>（来源：新华社）</p></body></html>"
+    )
+    assert find_media(page, "全省智慧医院建设现场会召开", None, None) == "新华社"
