@@ -25,7 +25,12 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "RETRY_TIMES": crawl.retries,
         "HITMON_RETRY_BACKOFF": crawl.retry_backoff,
+        # Only http(s) is ever fetched (pipeline.urls): no handler for file:, data:, ftp: or s3: at all,
+        # and the policy applied to every request and redirect before anything else.
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.UrlPolicyMiddleware": 50,
+            "crawler.middlewares.RedirectPolicyMiddleware": 650,  # RedirectMiddleware is 600
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
             "crawler.middlewares.RetryBackoffMiddleware": 560,

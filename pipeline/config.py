@@ -43,6 +43,13 @@ class CrawlSettings(_Section):
     max_pages: int = Field(5, ge=1)  # listing pagination depth unless a source sets its own
     extract_workers: int = Field(0, ge=0)  # processes for extraction; 0 = one per core
     store_batch: int = Field(50, ge=1)  # articles committed together
+    # Hostile input (docs/configuration.md#crawl): what one source, page or feed may cost the crawl.
+    max_pending_per_source: int = Field(8, ge=1)  # article requests of one source queued or in flight
+    max_links_per_page: int = Field(1000, ge=1)  # article links taken from one listing page
+    max_feed_entries: int = Field(1000, ge=1)  # entries taken from one feed or sitemap
+    link_pattern_seconds: float = Field(1.0, gt=0)  # time a source's link_pattern may take on one page
+    max_page_elements: int = Field(100_000, ge=100)  # article pages with more elements are not extracted
+    max_extract_seconds: float = Field(20.0, gt=0)  # time extraction may take on one page
 
 
 class RelevanceSettings(_Section):

@@ -17,6 +17,8 @@ import feedparser
 import lxml.etree
 import lxml.html
 
+from pipeline.link_pattern import LinkPattern, compile_link_pattern
+
 # Article URLs on Chinese sites carry a date or an id: /t20180423_123456.shtml, /2018-04/23/c_1122.htm,
 # /31078.html, /202507/<hex>.shtml, /content_5283901.htm.
 ARTICLE_PATH = re.compile(
@@ -35,13 +37,14 @@ CREATE_PAGE = re.compile(
 )
 
 
-def article_links(html: str, base_url: str, link_pattern: str | None = None) -> list[str]:
+def article_links(html: str, base_url: str, link_pattern: str | LinkPattern | None = None) -> list[str]:
     """Absolute article URLs on a listing page, in page order, without repeats.
 
     With ``link_pattern`` a link is an article when the pattern is found in its absolute URL; without one,
     same-site links whose path looks like an article's (see ARTICLE_PATH).
     """
-    pattern = re.compile(link_pattern) if link_pattern else None
+    # Time-bounded: an operator's pattern may backtrack catastrophically (raises PatternTimeout).
+    pattern = compile_link_pattern(link_pattern) if link_pattern else None
     site = urlsplit(base_url).netloc
     found: dict[str, None] = {}
     for href in _hrefs(html):

@@ -1,0 +1,214 @@
+"""Hostile input in a real crawl (`python -m crawler` in a subprocess) of a site on 127.0.0.1: only http(s)
+is ever fetched or stored, and one bad source or item never silences the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from models.db import make_engine, session_factory, session_scope, upgrade_database
+from models.schema import Article, CrawlRun, Source
+from tests.crawler.hostile_site import (
+    PARAGRAPH,
+    HostileSite,
+    Reply,
+    article_html,
+    listing,
+    page,
+    redirect,
+    rss,
+    serve_hostile_site,
+)
+
+pytestmark = pytest.mark.slow
+SECRET = "本机文件里的秘密内容不可被抓取"  # in a local file the hostile links point to
+CONTENT = f"<p>{PARAGRAPH * 2}</p>"
+
+
+@dataclass
+class Crawled:
+    site: HostileSite
+    result: subprocess.CompletedProcess[str]
+    articles: dict[str, Article]  # by fetched URL
+    stats: dict[str, Any]  # source name -> CrawlSourceStats
+    sources: dict[str, Source]
+
+
+def add_sources(db_url: str, sources: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """Straight into the database: `sources load` refuses some of these URLs, a crawl must survive them."""
+    engine = make_engine(db_url)
+    upgrade_database(engine)
+    with session_scope(session_factory(engine)) as session:
+        for name, kind, url, options in sources:
+            session.add(Source(name=name, kind=kind, url=url, media=name, options=options))
+    engine.dispose()
+
+
+def crawl(db_url: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HITMON_DB": db_url,
+        "HITMON_CRAWL__TIMEOUT": "5",
+        "HITMON_CRAWL__RETRIES": "0",
+        "HITMON_CRAWL__EXTRACT_WORKERS": "1",
+        **{f"HITMON_CRAWL__{name.upper()}": value for name, value in settings.items()},
+    }
+    command = [sys.executable, "-m", "crawler"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def read_back(db_url: str, site: HostileSite, result: subprocess.CompletedProcess[str]) -> Crawled:
+    engine = make_engine(db_url)
+    with session_scope(session_factory(engine)) as session:
+        articles = {a.url: a for a in session.scalars(select(Article))}
+        (run,) = session.scalars(select(CrawlRun))
+        stats = {s.source.name: s for s in run.sources}
+        sources = {s.name: s for s in session.scalars(select(Source))}
+        session.expunge_all()
+    engine.dispose()
+    return Crawled(site, result, articles, stats, sources)
+
+
+def hostile_pages(base: str, secret_file: Path) -> Mapping[str, Reply]:
+    local = secret_file.as_uri()
+    json_feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "JSON 订阅",
+        "items": [
+            {"id": "1", "url": local, "title": "本地文件", "content_html": CONTENT},
+            {"id": "2", "url": f"{base}/a/3001.html", "title": "JSON 订阅的好文章", "content_html": CONTENT},
+        ],
+    }
+    return {
+        "/rss.xml": rss(
+            [
+                ("好文章一", f"{base}/a/1001.html", CONTENT),
+                ("口令文件", "file:/etc/passwd", CONTENT),
+                ("本机文件", "file://localhost" + secret_file.as_posix(), CONTENT),
+                ("数据链接", "data:text/html;charset=utf-8,<h1>x</h1>" + PARAGRAPH, CONTENT),
+                ("端口错误", "http://127.0.0.1:99999/a/1.html", CONTENT),
+                ("好文章二", f"{base}/a/1002.html", CONTENT),
+            ]
+        ),
+        "/feed.json": Reply(body=json.dumps(json_feed).encode(), content_type="application/feed+json"),
+        "/sitemap.xml": Reply(
+            body=(
+                "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                f"<url><loc>{local}</loc></url><url><loc>file:///etc/passwd</loc></url>"
+                f"<url><loc>{base}/a/4001.html</loc></url></urlset>"
+            ).encode(),
+            content_type="application/xml",
+        ),
+        "/list/": listing(["/a/2001.html", "/go/file.html", "/go/port.html", "/a/2002.html"]),
+        "/go/file.html": redirect("file:///etc/passwd"),
+        "/go/port.html": redirect("http://127.0.0.1:99999/a/9.html"),
+        **{
+            f"/a/{n}.html": page(article_html(f"正常文章第{n}号的标题"))
+            for n in (1001, 1002, 2001, 2002, 3001, 4001)
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    folder = tmp_path_factory.mktemp("hostile")
+    secret_file = folder / "secret.html"
+    secret_file.write_text(article_html(SECRET), encoding="utf-8")
+    db_url = f"sqlite:///{folder / 'hitmon.db'}"
+    with serve_hostile_site(lambda base: hostile_pages(base, secret_file)) as site:
+        no_robots = {"obey_robots": False}
+        add_sources(
+            db_url,
+            [
+                ("端口错误源", "listing", "http://127.0.0.1:99999/list/", no_robots),
+                ("换行源", "listing", f"{site.base_url}/li\nst/", no_robots),
+                ("本地文件源", "feed", secret_file.as_uri(), no_robots),
+                ("订阅源", "feed", f"{site.base_url}/rss.xml", no_robots),
+                ("JSON订阅", "feed", f"{site.base_url}/feed.json", no_robots),
+                ("站点地图", "sitemap", f"{site.base_url}/sitemap.xml", no_robots),
+                ("列表页", "listing", f"{site.base_url}/list/", {**no_robots, "link_pattern": r"/(a|go)/"}),
+            ],
+        )
+        result = crawl(db_url)
+        yield read_back(db_url, site, result)
+
+
+def test_only_http_urls_are_fetched_or_stored(hostile_crawl: Crawled) -> None:
+    assert hostile_crawl.result.returncode == 0, hostile_crawl.result.stderr
+    for article in hostile_crawl.articles.values():
+        assert article.url.startswith("http://127.0.0.1:") and article.canonical_url.startswith("http")
+        assert SECRET not in article.text + article.title and "root:" not in article.text
+    stats = hostile_crawl.stats
+    # Each refused entry is counted against its source (the feed's file:, file://localhost, data: and
+    # port 99999 items; the JSON Feed's file:///; the sitemap's two file: locations).
+    assert (stats["订阅源"].dropped, stats["JSON订阅"].dropped, stats["站点地图"].dropped) == (4, 1, 2)
+    # The redirects to file:///etc/passwd and to port 99999 are refused and recorded as errors.
+    assert stats["列表页"].errors == 2 and "refused" in stats["列表页"].last_error
+    assert "RefusedURL" in hostile_crawl.result.stderr + (stats["列表页"].last_error or "")
+
+
+def test_a_bad_source_or_item_never_silences_the_rest(hostile_crawl: Crawled) -> None:
+    site, articles = hostile_crawl.site, hostile_crawl.articles
+    fetched = {url.removeprefix(site.base_url) for url in articles}
+    # Every good article of every later source, and the feed items after the bad ones, are stored.
+    assert fetched == {f"/a/{n}.html" for n in (1001, 1002, 2001, 2002, 3001, 4001)}
+    for name in ("端口错误源", "换行源", "本地文件源"):
+        source = hostile_crawl.sources[name]
+        assert source.health == "failing" and "source URL refused" in source.health_reason, name
+    assert "Port out of range" in hostile_crawl.sources["端口错误源"].health_reason
+    assert "whitespace" in hostile_crawl.sources["换行源"].health_reason
+    assert "scheme file:" in hostile_crawl.sources["本地文件源"].health_reason
+    for name in ("订阅源", "JSON订阅", "站点地图", "列表页"):
+        assert hostile_crawl.sources[name].health == "ok", name
+
+
+HUGE_ENTRIES = 1500
+SMALL_SOURCES = 8
+
+
+def crowded_host(base: str) -> Mapping[str, Reply]:
+    """One feed of 1,500 entries (dead links, no content: cheap to answer, nothing to store) and eight
+    small listings of three articles each, all on one host."""
+    huge = [(f"海量条目{n}", f"{base}/huge/{n}.html", "") for n in range(HUGE_ENTRIES)]
+    pages: dict[str, Reply] = {"/huge.xml": rss(huge)}
+    for source in range(SMALL_SOURCES):
+        links = [f"/small/{source}/{n}.html" for n in range(3)]
+        pages[f"/small/{source}/"] = listing(links)
+        pages.update(
+            {link: page(article_html(f"小来源{source}的第{n}篇文章")) for n, link in enumerate(links)}
+        )
+    return pages
+
+
+def test_a_huge_feed_does_not_starve_the_other_sources_on_its_host(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'hitmon.db'}"
+    with serve_hostile_site(crowded_host) as site:
+        no_robots = {"obey_robots": False}
+        small = [
+            (f"小来源{n}", "listing", f"{site.base_url}/small/{n}/", {**no_robots, "link_pattern": "/small/"})
+            for n in range(SMALL_SOURCES)
+        ]
+        add_sources(db_url, [("海量订阅", "feed", f"{site.base_url}/huge.xml", no_robots), *small])
+        result = crawl(db_url, autothrottle="false", max_feed_entries=str(HUGE_ENTRIES))
+        assert result.returncode == 0, result.stderr
+        log = site.paths()
+    crawled = read_back(db_url, site, result)
+    small_articles = [
+        n for n, path in enumerate(log) if path.startswith("/small/") and path.endswith(".html")
+    ]
+    assert len(small_articles) == SMALL_SOURCES * 3
+    # The small sources were served while the huge one had most of its entries still to go ...
+    huge_before = sum(path.startswith("/huge/") for path in log[: max(small_articles)])
+    assert huge_before < HUGE_ENTRIES // 10, huge_before
+    # ... and every article they have is stored; the huge source still got all its entries asked for.
+    assert sum(stats.new_articles for name, stats in crawled.stats.items() if name != "海量订阅") == 24
+    assert sum(path.startswith("/huge/") for path in log) == HUGE_ENTRIES
