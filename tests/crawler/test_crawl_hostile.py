@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from sqlalchemy import select
 
 from models.db import make_engine, session_factory, session_scope, upgrade_database
 from models.schema import Article, CrawlRun, Source
+from pipeline.record import ArticleRecord
+from pipeline.review import decide
+from pipeline.store import save_articles
 from tests.crawler.hostile_site import (
     PARAGRAPH,
     HostileSite,
@@ -31,6 +35,9 @@ from tests.crawler.hostile_site import (
 
 pytestmark = pytest.mark.slow
 SECRET = "本机文件里的秘密内容不可被抓取"  # in a local file the hostile links point to
+HIJACK_TITLE = "冒名顶替已采用文章的页面"
+ACCEPTED_PATH = "/a/9001.html"  # stored and accepted before the crawl
+OTHER_SITE = "http://127.0.0.1:9/a/9002.html"  # stored before the crawl, from another site
 CONTENT = f"<p>{PARAGRAPH * 2}</p>"
 
 
@@ -78,8 +85,22 @@ def read_back(db_url: str, site: HostileSite, result: subprocess.CompletedProces
     return Crawled(site, result, articles, stats, sources)
 
 
+def store_before(db_url: str, base: str) -> None:
+    """An accepted article of this site and an article of another site, as an earlier crawl left them."""
+    engine = make_engine(db_url)
+    with session_scope(session_factory(engine)) as session:
+        ids = {s.name: s.id for s in session.scalars(select(Source))}
+        fields = {"source": "列表页", "fetched_at": datetime(2018, 4, 23, tzinfo=UTC), "text": PARAGRAPH}
+        accepted = ArticleRecord(url=base + ACCEPTED_PATH, title="编辑已采用的文章", **fields)
+        other = ArticleRecord(url=OTHER_SITE, title="另一网站的文章", **fields)
+        result = save_articles(session, [accepted, other], ids)
+        decide(session, result.article_ids[:1], "accept", actor="editor")
+    engine.dispose()
+
+
 def hostile_pages(base: str, secret_file: Path) -> Mapping[str, Reply]:
     local = secret_file.as_uri()
+    accepted = base + ACCEPTED_PATH
     json_feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "JSON 订阅",
@@ -108,7 +129,16 @@ def hostile_pages(base: str, secret_file: Path) -> Mapping[str, Reply]:
             ).encode(),
             content_type="application/xml",
         ),
-        "/list/": listing(["/a/2001.html", "/go/file.html", "/go/port.html", "/a/2002.html"]),
+        "/list/": listing(
+            ["/a/2001.html", "/go/file.html", "/go/port.html", "/a/2002.html", "/evil/1.html", "/evil/2.html"]
+        ),
+        # Declares the accepted article's URL (same site) and another site's stored article as canonical.
+        "/evil/1.html": page(
+            article_html(HIJACK_TITLE, extra_head=f"<link rel='canonical' href='{accepted}'>")
+        ),
+        "/evil/2.html": page(
+            article_html(HIJACK_TITLE, extra_head=f"<meta property='og:url' content='{OTHER_SITE}'>")
+        ),
         "/go/file.html": redirect("file:///etc/passwd"),
         "/go/port.html": redirect("http://127.0.0.1:99999/a/9.html"),
         **{
@@ -135,9 +165,15 @@ def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]
                 ("订阅源", "feed", f"{site.base_url}/rss.xml", no_robots),
                 ("JSON订阅", "feed", f"{site.base_url}/feed.json", no_robots),
                 ("站点地图", "sitemap", f"{site.base_url}/sitemap.xml", no_robots),
-                ("列表页", "listing", f"{site.base_url}/list/", {**no_robots, "link_pattern": r"/(a|go)/"}),
+                (
+                    "列表页",
+                    "listing",
+                    f"{site.base_url}/list/",
+                    {**no_robots, "link_pattern": "/(a|go|evil)/"},
+                ),
             ],
         )
+        store_before(db_url, site.base_url)
         result = crawl(db_url)
         yield read_back(db_url, site, result)
 
@@ -158,9 +194,11 @@ def test_only_http_urls_are_fetched_or_stored(hostile_crawl: Crawled) -> None:
 
 def test_a_bad_source_or_item_never_silences_the_rest(hostile_crawl: Crawled) -> None:
     site, articles = hostile_crawl.site, hostile_crawl.articles
-    fetched = {url.removeprefix(site.base_url) for url in articles}
+    fetched = {url.removeprefix(site.base_url) for url in articles} - {ACCEPTED_PATH, OTHER_SITE}
     # Every good article of every later source, and the feed items after the bad ones, are stored.
-    assert fetched == {f"/a/{n}.html" for n in (1001, 1002, 2001, 2002, 3001, 4001)}
+    assert fetched - {"/evil/1.html", "/evil/2.html"} == {
+        f"/a/{n}.html" for n in (1001, 1002, 2001, 2002, 3001, 4001)
+    }
     for name in ("端口错误源", "换行源", "本地文件源"):
         source = hostile_crawl.sources[name]
         assert source.health == "failing" and "source URL refused" in source.health_reason, name
@@ -212,3 +250,14 @@ def test_a_huge_feed_does_not_starve_the_other_sources_on_its_host(tmp_path: Pat
     # ... and every article they have is stored; the huge source still got all its entries asked for.
     assert sum(stats.new_articles for name, stats in crawled.stats.items() if name != "海量订阅") == 24
     assert sum(path.startswith("/huge/") for path in log) == HUGE_ENTRIES
+
+
+def test_a_page_declaring_a_stored_articles_url_cannot_overwrite_it(hostile_crawl: Crawled) -> None:
+    base, articles = hostile_crawl.site.base_url, hostile_crawl.articles
+    accepted, other = articles[base + ACCEPTED_PATH], articles[OTHER_SITE]
+    assert (accepted.title, accepted.canonical_url) == ("编辑已采用的文章", base + ACCEPTED_PATH)
+    assert (other.title, other.canonical_url) == ("另一网站的文章", OTHER_SITE)
+    # Each hostile page is kept under its own URL instead, for the editor to see.
+    for path in ("/evil/1.html", "/evil/2.html"):
+        copy = articles[base + path]
+        assert (copy.title, copy.canonical_url) == (HIJACK_TITLE, base + path)
