@@ -38,6 +38,17 @@ SECRET = "本机文件里的秘密内容不可被抓取"  # in a local file the 
 HIJACK_TITLE = "冒名顶替已采用文章的页面"
 ACCEPTED_PATH = "/a/9001.html"  # stored and accepted before the crawl
 OTHER_SITE = "http://127.0.0.1:9/a/9002.html"  # stored before the crawl, from another site
+BIG5_TITLE = "衛生健康委員會推進醫院資訊化建設"
+FUTURE_TITLE = "发布日期写成二〇九九年的条目"
+BIG5_PAGE = (
+    f"<html><head><title>{BIG5_TITLE}</title></head><body><h1>{BIG5_TITLE}</h1><div class='TRS_Editor'>"
+    + "<p>衛生健康委員會推進醫院資訊化建設，電子病歷系統與互聯網醫院建設工作持續推進。</p>" * 5
+    + "</div></body></html>"
+)
+LISTED = [
+    *("/a/2001.html", "/go/file.html", "/go/port.html", "/a/2002.html", "/evil/1.html", "/evil/2.html"),
+    *("/a/big5.html", "/a/utf7.html", "/a/complex.html"),
+]
 CONTENT = f"<p>{PARAGRAPH * 2}</p>"
 
 
@@ -129,8 +140,16 @@ def hostile_pages(base: str, secret_file: Path) -> Mapping[str, Reply]:
             ).encode(),
             content_type="application/xml",
         ),
-        "/list/": listing(
-            ["/a/2001.html", "/go/file.html", "/go/port.html", "/a/2002.html", "/evil/1.html", "/evil/2.html"]
+        "/list/": listing(LISTED),
+        # No charset anywhere: GB18030 decodes these Big5 bytes without error, into nonsense.
+        "/a/big5.html": Reply(body=BIG5_PAGE.encode("big5"), content_type="text/html"),
+        "/a/utf7.html": Reply(
+            body=article_html("七位编码的页面").replace("utf-8", "utf-7").encode("utf-7"),
+            content_type="text/html",
+        ),
+        "/a/complex.html": page("<html><body><h1>元素极多的页面</h1>" + "<span><b>x</b></span>" * 60_000),
+        "/future.xml": rss(
+            [(FUTURE_TITLE, f"{base}/gone/1.html", CONTENT)], "Thu, 01 Jan 2099 10:00:00 +0800"
         ),
         # Declares the accepted article's URL (same site) and another site's stored article as canonical.
         "/evil/1.html": page(
@@ -165,6 +184,7 @@ def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]
                 ("订阅源", "feed", f"{site.base_url}/rss.xml", no_robots),
                 ("JSON订阅", "feed", f"{site.base_url}/feed.json", no_robots),
                 ("站点地图", "sitemap", f"{site.base_url}/sitemap.xml", no_robots),
+                ("未来订阅", "feed", f"{site.base_url}/future.xml", no_robots),
                 (
                     "列表页",
                     "listing",
@@ -174,7 +194,7 @@ def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]
             ],
         )
         store_before(db_url, site.base_url)
-        result = crawl(db_url)
+        result = crawl(db_url, max_page_elements="50000")
         yield read_back(db_url, site, result)
 
 
@@ -196,7 +216,7 @@ def test_a_bad_source_or_item_never_silences_the_rest(hostile_crawl: Crawled) ->
     site, articles = hostile_crawl.site, hostile_crawl.articles
     fetched = {url.removeprefix(site.base_url) for url in articles} - {ACCEPTED_PATH, OTHER_SITE}
     # Every good article of every later source, and the feed items after the bad ones, are stored.
-    assert fetched - {"/evil/1.html", "/evil/2.html"} == {
+    assert fetched - {"/evil/1.html", "/evil/2.html", "/a/big5.html", "/gone/1.html"} == {
         f"/a/{n}.html" for n in (1001, 1002, 2001, 2002, 3001, 4001)
     }
     for name in ("端口错误源", "换行源", "本地文件源"):
@@ -261,3 +281,16 @@ def test_a_page_declaring_a_stored_articles_url_cannot_overwrite_it(hostile_craw
     for path in ("/evil/1.html", "/evil/2.html"):
         copy = articles[base + path]
         assert (copy.title, copy.canonical_url) == (HIJACK_TITLE, base + path)
+
+
+def test_encodings_dates_and_complexity_of_hostile_pages(hostile_crawl: Crawled) -> None:
+    base, articles, stats = hostile_crawl.site.base_url, hostile_crawl.articles, hostile_crawl.stats
+    assert articles[base + "/a/big5.html"].title == BIG5_TITLE  # not 矫ネ胺眃…
+    assert base + "/a/utf7.html" not in articles and base + "/a/complex.html" not in articles
+    # Dropped with readable reasons: the UTF-7 page and the 120,000-element page (bound: 50,000).
+    assert stats["列表页"].dropped == 2
+    assert (
+        "UndecodablePage" in hostile_crawl.result.stderr and "PageTooComplex" in hostile_crawl.result.stderr
+    )
+    future = articles[base + "/gone/1.html"]
+    assert future.title == FUTURE_TITLE and future.published_at == future.fetched_at  # not 2099
