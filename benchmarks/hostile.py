@@ -6,7 +6,8 @@
 ``--code DIR`` runs the crawls and extractions on another checkout of the project (e.g. the commit before
 these bounds, extracted with ``git archive``) for a before/after figure with the same site and settings.
 
-- feed: a feed of N entries (default 2,000), each with content and a dead link (404), on 127.0.0.1;
+- feed: a feed of N entries (default 2,000), each with content and a dead link (``--dead``: 404 from the
+  feed's host, or a refused connection), on 127.0.0.1;
   wall time of ``python -m crawler`` and of the crawl itself (its own "finished in"), rows stored.
 - starve: a feed of N dead entries and eight small listings (three articles each) on one host; how many of
   the huge feed's requests went out before the last small article, and when (seconds after the start).
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import subprocess
 import sys
@@ -31,15 +31,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.crawler.hostile_site import article_html, listing, page, rss, serve_hostile_site  # noqa: E402
-
-CHARS = "卫生健康委员会医院信息化建设电子病历互联互通医保支付数据平台远程医疗服务监管公共卫生疾病预防"
-
-
-def distinct_paragraph(seed: int) -> str:
-    """Text unlike every other entry's, so reprint grouping has nothing to group."""
-    rng = random.Random(seed)
-    return "".join(rng.choice(CHARS) for _ in range(120)) + "。"
+from tests.crawler.hostile_site import (  # noqa: E402
+    article_html,
+    distinct_paragraph,
+    listing,
+    page,
+    rss,
+    serve_hostile_site,
+)
 
 
 def run_crawl(code: Path, db_url: str, sources: list[tuple[str, str, str]], **env: str) -> tuple[float, str]:
@@ -65,25 +64,36 @@ def run_crawl(code: Path, db_url: str, sources: list[tuple[str, str, str]], **en
     return time.monotonic() - started, result.stderr
 
 
-def case_feed(code: Path, entries: int, folder: Path) -> None:
+def limits(code: Path, entries: int) -> dict[str, str]:
+    """The crawl settings of a run: the feed bound lifted to ``entries`` where the checkout has one."""
+    env = {"HITMON_CRAWL__EXTRACT_WORKERS": "2"}
+    if "max_feed_entries" in (code / "pipeline" / "config.py").read_text():
+        env["HITMON_CRAWL__MAX_FEED_ENTRIES"] = str(entries)
+    return env
+
+
+def case_feed(code: Path, entries: int, folder: Path, dead: str) -> None:
+    """``dead``: "404" (the feed's host answers 404) or "refused" (a closed port refuses connections)."""
+
     def build(base: str) -> dict:
+        host = base if dead == "404" else "http://127.0.0.1:9"
         items = [
-            (f"条目{n}", f"{base}/gone/{n}.html", f"<p>{distinct_paragraph(n)}</p>") for n in range(entries)
+            (distinct_paragraph(-n)[:16], f"{host}/gone/{n}.html", f"<p>{distinct_paragraph(n)}</p>")
+            for n in range(entries)
         ]
         return {"/feed.xml": rss(items)}
 
     with serve_hostile_site(build) as site:
         db = folder / "feed.db"
         wall, stderr = run_crawl(
-            code, f"sqlite:///{db}", [("订阅", "feed", f"{site.base_url}/feed.xml")],
-            HITMON_CRAWL__EXTRACT_WORKERS="2", HITMON_CRAWL__MAX_FEED_ENTRIES=str(entries),
-        )  # fmt: skip
+            code, f"sqlite:///{db}", [("订阅", "feed", f"{site.base_url}/feed.xml")], **limits(code, entries)
+        )
     import sqlite3
 
     stored = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
     crawl = re.search(r"finished in ([\d.]+) s", stderr)
     seconds = crawl.group(1) if crawl else "?"
-    print(f"feed: {entries} entries with content and dead links: {stored} stored; crawl {seconds} s,")
+    print(f"feed: {entries} entries with content, dead links ({dead}): {stored} stored; crawl {seconds} s,")
     print(f"      process {wall:.1f} s (start-up and reprint grouping included)")
 
 
@@ -98,20 +108,12 @@ def case_starve(code: Path, entries: int, folder: Path) -> None:
             )
         return pages
 
-    stamps: list[tuple[float, str]] = []
     with serve_hostile_site(build) as site:
         sources = [("海量", "feed", f"{site.base_url}/huge.xml")]
         sources += [(f"小{n}", "listing", f"{site.base_url}/small/{n}/") for n in range(8)]
         started = time.monotonic()
-        original_append = site.log.append
-        site.log.append = lambda path: (
-            stamps.append((time.monotonic() - started, path)),
-            original_append(path),
-        )[1]  # type: ignore[method-assign]
-        wall, _ = run_crawl(
-            code, f"sqlite:///{folder / 'starve.db'}", sources,
-            HITMON_CRAWL__EXTRACT_WORKERS="2", HITMON_CRAWL__MAX_FEED_ENTRIES=str(entries),
-        )  # fmt: skip
+        wall, _ = run_crawl(code, f"sqlite:///{folder / 'starve.db'}", sources, **limits(code, entries))
+        stamps = [(at - started, path) for at, path in zip(site.times, site.paths(), strict=True)]
     small = [n for n, (_, path) in enumerate(stamps) if path.startswith("/small/") and path.endswith(".html")]
     huge = sum(path.startswith("/huge/") for _, path in stamps)
     if len(small) < 24:
@@ -174,6 +176,9 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT)
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument(
+        "--dead", choices=["404", "refused"], default="404", help="feed case: how links are dead"
+    )
+    parser.add_argument(
         "--elements", type=int, default=400_000, help="of the page case (the issue's: 1,000,000)"
     )
     parser.add_argument("--skip-re", action="store_true", help="pattern case: not Python's re (30 s+)")
@@ -181,7 +186,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for case in args.case or ["feed", "starve", "pattern", "page"]:
             if case == "feed":
-                case_feed(args.code.resolve(), args.entries, Path(folder))
+                case_feed(args.code.resolve(), args.entries, Path(folder), args.dead)
             elif case == "starve":
                 case_starve(args.code.resolve(), args.entries, Path(folder))
             elif case == "pattern":

@@ -3,13 +3,21 @@ in order, so a test can tell what was fetched and when relative to the rest."""
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PARAGRAPH = "市卫生健康委推进全民健康信息平台建设，实现电子健康档案和电子病历在医疗机构间互通共享。"
+
+
+def distinct_paragraph(seed: int) -> str:
+    """Text unlike any other seed's (random CJK characters), so that reprint grouping finds nothing."""
+    rng = random.Random(seed)
+    return "".join(chr(0x4E00 + rng.randrange(20_000)) for _ in range(120)) + "。"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class HostileSite:
     routes: dict[str, Reply] = field(default_factory=dict)
     fallback: Callable[[str], Reply | None] | None = None  # for generated paths
     log: list[str] = field(default_factory=list)  # request paths in the order answered
+    times: list[float] = field(default_factory=list)  # time.monotonic() of each, in the same order
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, path: str) -> int:
@@ -82,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with self.site.lock:
             self.site.log.append(path)
+            self.site.times.append(time.monotonic())
         reply = self.site.routes.get(path) or (self.site.fallback(path) if self.site.fallback else None)
         reply = reply or Reply(404, b"not found", "text/plain")
         self.send_response(reply.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -81,7 +82,7 @@ def crawl(db_url: str, **settings: str) -> subprocess.CompletedProcess[str]:
         **{f"HITMON_CRAWL__{name.upper()}": value for name, value in settings.items()},
     }
     command = [sys.executable, "-m", "crawler"]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
 def read_back(db_url: str, site: HostileSite, result: subprocess.CompletedProcess[str]) -> Crawled:
@@ -294,3 +295,28 @@ def test_encodings_dates_and_complexity_of_hostile_pages(hostile_crawl: Crawled)
     )
     future = articles[base + "/gone/1.html"]
     assert future.title == FUTURE_TITLE and future.published_at == future.fetched_at  # not 2099
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound, then released): connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_feed_of_dead_links_falls_back_to_its_content_without_retrying_them(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    entries = [
+        (f"死链条目第{n}号", f"{dead}/gone/{n}.html", f"<p>{n}{PARAGRAPH * 2}</p>") for n in range(300)
+    ]
+    db_url = f"sqlite:///{tmp_path / 'hitmon.db'}"
+    with serve_hostile_site(lambda base: {"/dead.xml": rss(entries)}) as site:
+        add_sources(db_url, [("死链订阅", "feed", f"{site.base_url}/dead.xml", {"obey_robots": False})])
+        result = crawl(db_url, retries="2", retry_backoff="1", autothrottle="false")
+    assert result.returncode == 0, result.stderr
+    crawled = read_back(db_url, site, result)
+    # A refused connection is not retried (each retry waited its backoff holding a download slot, and
+    # the host's throttle delay): every entry is kept from the feed's own content after one attempt.
+    assert "Gave up retrying" not in result.stderr
+    assert crawled.stats["死链订阅"].new_articles == 100 and crawled.stats["死链订阅"].errors == 100
+    assert {a.title for a in crawled.articles.values()} == {title for title, _, _ in entries}
