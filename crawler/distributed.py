@@ -44,6 +44,8 @@ from pipeline.config import Settings
 class DistributedSpider(SourcesSpider):
     """SourcesSpider's parsing, with each request finished once what it produced is safe."""
 
+    holds_backlog = False  # every request goes to the shared frontier at once
+
     def __init__(self, plan: SpiderPlan, **kwargs: Any):
         super().__init__(plan, **kwargs)
         self.leases: dict[str, bytes] = {}  # article URL -> its request's lease, acked once stored

@@ -1,18 +1,54 @@
-"""Crawl components: retry backoff, redirect loops made visible, robots.txt applied to every request."""
+"""Crawl components: the URL policy on every request and redirect, retry backoff, redirect loops made
+visible, robots.txt applied to every request."""
 
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from pipeline.urls import url_problem
+
 MAX_BACKOFF = 60.0  # seconds
+
+
+class RefusedURL(IgnoreRequest):
+    """A request or a redirect to a URL that ``pipeline.urls`` refuses (file:, data:, a bad port ...).
+
+    An IgnoreRequest, so the request's errback records it against its source and the crawl goes on."""
+
+
+class UrlPolicyMiddleware:
+    """Refuses any request to a URL outside the policy, before robots.txt or the downloader see it: the
+    last line of defence behind the spider's own checks (a redirect's target comes back this way too)."""
+
+    def process_request(self, request: Request) -> None:
+        problem = url_problem(request.url)
+        if problem:
+            raise RefusedURL(f"refused {request.url[:300]!r}: {problem}")
+
+
+class RedirectPolicyMiddleware:
+    """Refuses a redirect to a URL outside the policy while it is still a 3xx response, so the error
+    names the redirect (sits after RedirectMiddleware in request order, before it for responses)."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location") if 300 <= response.status < 400 else None
+        if location:
+            target = urljoin(request.url, location.decode("latin-1"))
+            problem = url_problem(target)
+            if problem:
+                raise RefusedURL(f"redirect to {target[:300]!r} refused: {problem}")
+        return response
 
 
 class RetryBackoffMiddleware:

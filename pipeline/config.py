@@ -47,10 +47,19 @@ class CrawlSettings(_Section):
     retry_backoff: float = Seconds(1.0)  # seconds before the first retry, doubling for each next one
     max_response_mb: float = Field(10.0, gt=0, le=4096)  # larger responses are dropped and recorded
     max_pages: int = Field(5, ge=1, le=1000)  # listing pagination depth unless a source sets its own
-    max_links_per_page: int = Field(500, ge=1, le=100_000)  # article links taken from one listing page
+    max_links_per_page: int = Field(1000, ge=1, le=100_000)  # article links taken from one listing page
     max_feed_entries: int = Field(1000, ge=1, le=100_000)  # entries taken from one feed or sitemap
     extract_workers: int = Field(0, ge=0, le=256)  # processes for extraction; 0 = one per core
     store_batch: int = Field(50, ge=1, le=100_000)  # articles committed together
+    # Hostile input (docs/configuration.md#crawl): what one source, page or feed may cost the crawl.
+    max_pending_per_source: int = Field(
+        8, ge=1, le=10_000
+    )  # article requests of one source queued or in flight
+    link_pattern_seconds: float = Field(1.0, gt=0, le=60)  # time a source's link_pattern may take on one page
+    max_page_elements: int = Field(
+        100_000, ge=100, le=10_000_000
+    )  # pages with more elements are not extracted
+    max_extract_seconds: float = Field(20.0, gt=0, le=600)  # time extraction may take on one page
 
 
 class RelevanceSettings(_Section):

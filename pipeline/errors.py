@@ -43,3 +43,11 @@ class DeletedArticle(DropArticle):
 
 class TooOld(DropArticle):
     """Published before the source's ``max_age_days``."""
+
+
+class UndecodablePage(DropArticle):
+    """The page's bytes cannot be read as text safely (it declares UTF-7)."""
+
+
+class PageTooComplex(DropArticle):
+    """Too many elements, or extraction took too long (crawl.max_page_elements, max_extract_seconds)."""

@@ -10,6 +10,7 @@ from pipeline.errors import TooOld
 from pipeline.record import ArticleRecord
 from pipeline.stages.dedupe import fingerprint_record
 from pipeline.stages.extract import extract_article
+from pipeline.stages.extract.bounds import time_limit
 from pipeline.stages.relevance import RelevanceModel, load_relevance, score_article
 
 
@@ -18,17 +19,29 @@ class Stages:
     """What the stages need, built once per process (the relevance model loads its lexicon and rules)."""
 
     relevance: RelevanceModel
+    max_elements: int | None = None  # crawl.max_page_elements
+    max_seconds: float | None = None  # crawl.max_extract_seconds
 
 
 def load_stages(settings: Settings) -> Stages:
-    return Stages(relevance=load_relevance(settings.relevance))
+    return Stages(
+        relevance=load_relevance(settings.relevance),
+        max_elements=settings.crawl.max_page_elements,
+        max_seconds=settings.crawl.max_extract_seconds,
+    )
 
 
 def process_page(record: ArticleRecord, stages: Stages, max_age_days: int | None = None) -> ArticleRecord:
     """Extract, score and fingerprint one fetched page.
 
-    Raises a DropArticle subclass for a page that is no article."""
-    record = extract_article(record)
+    Raises a DropArticle subclass for a page that is no article, PageTooComplex for one past the
+    bounds of ``stages`` (elements, seconds)."""
+    with time_limit(stages.max_seconds):
+        return _process(record, stages, max_age_days)
+
+
+def _process(record: ArticleRecord, stages: Stages, max_age_days: int | None) -> ArticleRecord:
+    record = extract_article(record, max_elements=stages.max_elements)
     if (
         max_age_days
         and record.published_at

@@ -1,16 +1,25 @@
-"""Where a record becomes a row: upserts keyed on the canonical URL, and the sources table."""
+"""Where a record becomes a row: upserts keyed on the canonical URL, and the sources table.
+
+The canonical URL is what a page declares, so a hostile page could declare a stored article's URL and
+overwrite it. A record replaces a stored article only when it comes from that article's own site (or
+declares its own site's URL), and never one the editor accepted or an issue printed: otherwise it is
+stored under the URL it was fetched from (a row of its own, for review), or held back when that is the
+protected article itself.
+"""
 
 from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.schema import Article, Relevance, Source
+from models.schema import Article, IssueItem, Relevance, Review, Source
 from models.types import utcnow
 from pipeline.record import ArticleRecord
 from pipeline.store.sources import SourceSpec
@@ -31,6 +40,7 @@ ARTICLE_FIELDS = (
 )
 
 
+Item = TypeVar("Item")
 ROWS_PER_STATEMENT = 200  # well under SQLite's limit of bound parameters per statement
 
 
@@ -38,7 +48,17 @@ ROWS_PER_STATEMENT = 200  # well under SQLite's limit of bound parameters per st
 class SaveResult:
     new: int
     updated: int
-    article_ids: tuple[int, ...]
+    article_ids: tuple[int, ...]  # of the records stored, in their order
+    diverted: int = 0  # stored under their fetched URL: their canonical URL is another site's article
+    held: int = 0  # not stored: a newer copy of an accepted or printed article, whose text stays
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    id: int
+    url: str  # the URL the stored article was fetched from
+    protected: bool  # accepted by the editor or printed in an issue: its text changes by hand only
+    title_only: bool  # only a feed entry's title so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,21 +100,24 @@ def save_articles(
     if not records:
         return SaveResult(0, 0, ())
     _upgrade_title_only_links(session, records)
-    latest = {record.link: record for record in records}  # a page twice in one batch: the later copy wins
-    rows = session.execute(
-        select(Article.canonical_url, Article.id, Article.title_only).where(
-            Article.canonical_url.in_(list(latest))
-        )
-    ).all()
-    known = {link for link, _, _ in rows}
+    stored = _stored(session, {key for r in records for key in (r.link, r.url)})
+    placed = [_place(record, stored) for record in records]
+    kept = [record for record in placed if record is not None]
+    latest = {record.link: record for record in kept}  # a page twice in one batch: the later copy wins
     # A title-only entry never overwrites the full article stored before under its link.
-    ids = {link: article_id for link, article_id, title_only in rows if not title_only}
+    ids = {link: row.id for link, row in stored.items() if not row.title_only}
     latest = {link: r for link, r in latest.items() if not (r.title_only is not None and link in ids)}
     for chunk in _chunks(list(latest.values())):
         ids.update(_upsert_articles(session, chunk, source_ids))
         _upsert_relevance(session, [(ids[record.link], record) for record in chunk])
-    new = len(latest.keys() - known)
-    return SaveResult(new=new, updated=len(latest) - new, article_ids=tuple(ids[r.link] for r in records))
+    new = len(latest.keys() - stored.keys())
+    return SaveResult(
+        new=new,
+        updated=len(latest) - new,
+        article_ids=tuple(ids[r.link] for r in kept),
+        diverted=sum(p is not None and p.link != r.link for p, r in zip(placed, records, strict=True)),
+        held=len(records) - len(kept),
+    )
 
 
 def _upgrade_title_only_links(session: Session, records: list[ArticleRecord]) -> None:
@@ -115,7 +138,56 @@ def _upgrade_title_only_links(session: Session, records: list[ArticleRecord]) ->
             )
 
 
-def _chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRecord]]:
+def _stored(session: Session, urls: set[str]) -> dict[str, _Stored]:
+    """The stored articles among these canonical URLs."""
+    accepted = select(Review.id).where(Review.article_id == Article.id, Review.status == "accepted")
+    printed = select(IssueItem.id).where(IssueItem.article_id == Article.id)
+    query = select(
+        Article.canonical_url,
+        Article.id,
+        Article.url,
+        or_(accepted.exists(), printed.exists()),
+        Article.title_only,
+    )
+    found: dict[str, _Stored] = {}
+    for chunk in _chunks(sorted(urls)):
+        for link, article_id, url, protected, title_only in session.execute(
+            query.where(Article.canonical_url.in_(chunk))
+        ):
+            found[link] = _Stored(article_id, url, bool(protected), bool(title_only))
+    return found
+
+
+def _place(record: ArticleRecord, stored: dict[str, _Stored]) -> ArticleRecord | None:
+    """The record as it may be stored: under its canonical URL, under its fetched URL, or not at all."""
+    existing = stored.get(record.link)
+    if existing is None or _may_replace(record, existing):
+        return record
+    own = record.evolve(canonical_url=None)  # keyed on the URL it was fetched from
+    existing = stored.get(own.link)
+    if own.link == record.link or (existing is not None and not _may_replace(own, existing)):
+        return None
+    return own
+
+
+def _may_replace(record: ArticleRecord, existing: _Stored) -> bool:
+    """A newer copy from the article's own site (or one declaring its own site) may update it, unless
+    the editor accepted it or an issue printed it."""
+    own_site = _site(record.url) in (_site(existing.url), _site(record.link))
+    return own_site and not existing.protected
+
+
+def _site(url: str) -> str:
+    """host:port, without a leading www. (www.example.gov.cn and example.gov.cn are one site)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    except ValueError:
+        return url
+    return f"{(parts.hostname or '').removeprefix('www.')}:{port}"
+
+
+def _chunks(records: list[Item]) -> Iterator[list[Item]]:
     for start in range(0, len(records), ROWS_PER_STATEMENT):
         yield records[start : start + ROWS_PER_STATEMENT]
 

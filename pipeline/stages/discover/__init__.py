@@ -16,6 +16,7 @@ from pipeline.stages.discover.feeds import Feed, FeedEntry, Sitemap, parse_feed,
 from pipeline.stages.discover.hosts import HostPolicy, is_wechat_article, registrable_domain
 from pipeline.stages.discover.listing import ListFinding, find_main_list
 from pipeline.stages.discover.pagers import NextPage, find_next_page
+from pipeline.stages.link_pattern import LinkPattern
 
 __all__ = [
     "Feed",
@@ -40,7 +41,7 @@ def listing_links(
     html: str,
     page_url: str,
     *,
-    link_pattern: str | None = None,
+    link_pattern: str | LinkPattern | None = None,
     allow_domains: tuple[str, ...] | list[str] = (),
     max_links: int = 500,
 ) -> ListFinding:
@@ -49,7 +50,7 @@ def listing_links(
     return find_main_list(html, page_url, policy, link_pattern, max_links)
 
 
-def article_links(html: str, base_url: str, link_pattern: str | None = None) -> list[str]:
+def article_links(html: str, base_url: str, link_pattern: str | LinkPattern | None = None) -> list[str]:
     """Absolute article URLs on a listing page, in page order, without repeats."""
     return [url for url, _ in listing_links(html, base_url, link_pattern=link_pattern).kept]
 

@@ -21,6 +21,7 @@ import lxml.html
 
 from pipeline.stages.discover.hosts import HostPolicy
 from pipeline.stages.discover.urlshape import article_shape, non_article_shape
+from pipeline.stages.link_pattern import LinkPattern, compile_link_pattern
 from pipeline.urls import url_problem
 
 _DATE = re.compile(
@@ -82,11 +83,16 @@ class ListFinding:
 
 
 def find_main_list(
-    html: str, base_url: str, policy: HostPolicy, link_pattern: str | None = None, max_links: int = 500
+    html: str,
+    base_url: str,
+    policy: HostPolicy,
+    link_pattern: str | LinkPattern | None = None,
+    max_links: int = 500,
 ) -> ListFinding:
     """The article links of a listing page, in page order, with the reason for every link kept or not.
 
-    ``link_pattern`` (a regex searched in the absolute URL) overrides the list finder.
+    ``link_pattern`` (a regex searched in the absolute URL, in linear time or within its time budget:
+    ``PatternTimeout`` past it) overrides the list finder.
     """
     document = _parse(html)
     if document is None:
@@ -97,7 +103,7 @@ def find_main_list(
         anchors[: _ANCHORS_PER_LINK * max_links], document, _base_href(document, base_url)
     )
     if link_pattern:
-        chosen, rest = _by_pattern(groups, re.compile(link_pattern))
+        chosen, rest = _by_pattern(groups, compile_link_pattern(link_pattern))
     else:
         title = document.find(".//title")
         chosen, rest = _main_list(groups, policy, _text(title) if title is not None else "")
@@ -107,11 +113,15 @@ def find_main_list(
 
 
 def _by_pattern(
-    groups: list[LinkGroup], pattern: re.Pattern[str]
+    groups: list[LinkGroup], pattern: LinkPattern
 ) -> tuple[list[tuple[Link, str]], list[tuple[str, str]]]:
-    links = [link for group in groups for link in group.links]
-    chosen = [(link, "matches link_pattern") for link in links if pattern.search(link.url)]
-    rest = [(link.url, "does not match link_pattern") for link in links if not pattern.search(link.url)]
+    chosen: list[tuple[Link, str]] = []
+    rest: list[tuple[str, str]] = []
+    for link in (link for group in groups for link in group.links):
+        if pattern.search(link.url):
+            chosen.append((link, "matches link_pattern"))
+        else:
+            rest.append((link.url, "does not match link_pattern"))
     return chosen, rest
 
 

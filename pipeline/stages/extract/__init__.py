@@ -10,9 +10,10 @@ from pipeline.errors import ChallengePage, NotAnArticle
 from pipeline.record import ArticleRecord
 from pipeline.stages.extract.blocks import check_blocked
 from pipeline.stages.extract.body import feed_body, find_body, is_link_list
+from pipeline.stages.extract.bounds import check_element_count
 from pipeline.stages.extract.canonical import find_canonical
-from pipeline.stages.extract.dates import find_published, parse_datetime
-from pipeline.stages.extract.decode import decode_html
+from pipeline.stages.extract.dates import feed_published, find_published
+from pipeline.stages.extract.decode import decode_html, decode_page
 from pipeline.stages.extract.media import find_author, find_media
 from pipeline.stages.extract.page import Page, parse_page
 from pipeline.stages.extract.title import find_title
@@ -26,14 +27,15 @@ _MIN_BODY_CHARS = 20
 _NUL_SHARE = 20  # more than one byte in 20 is NUL: not text
 
 
-def extract_article(record: ArticleRecord) -> ArticleRecord:
+def extract_article(record: ArticleRecord, *, max_elements: int | None = None) -> ArticleRecord:
     """Fill title, text, published_at (UTC), media, author and canonical_url from ``record.html``.
 
-    Raises ChallengePage, DeletedArticle or NotAnArticle (binary, empty, no body), each with the reason;
-    a feed entry whose page is one of these (except deleted) becomes a title-only item instead.
+    Raises ChallengePage, DeletedArticle, NotAnArticle (binary, empty, no body), UndecodablePage
+    (declares UTF-7) or PageTooComplex (more than ``max_elements`` elements), each with the reason; a feed
+    entry whose page is a challenge or no article becomes a title-only item instead.
     """
     try:
-        return _extract(record)
+        return _extract(record, max_elements)
     except (NotAnArticle, ChallengePage) as exc:
         feed = record.feed_entry or {}
         if feed.get("title_only_ok") and (feed.get("title") or "").strip():
@@ -44,11 +46,10 @@ def extract_article(record: ArticleRecord) -> ArticleRecord:
 def title_only_item(record: ArticleRecord, reason: str) -> ArticleRecord:
     """The feed entry alone: its title, link, date and account, marked so the page is fetched again."""
     feed = record.feed_entry
-    published = parse_datetime(feed.get("published") or "")
     return record.evolve(
         title=" ".join(feed["title"].split()),
         text="",
-        published_at=published[0] if published else None,
+        published_at=feed_published(feed.get("published") or "", record.fetched_at),
         media=record.source_media or (feed.get("author") or "").strip() or None,
         author=None,
         canonical_url=None,
@@ -56,21 +57,24 @@ def title_only_item(record: ArticleRecord, reason: str) -> ArticleRecord:
     )
 
 
-def _extract(record: ArticleRecord) -> ArticleRecord:
+def _extract(record: ArticleRecord, max_elements: int | None) -> ArticleRecord:
     if not record.html or not record.html.strip():
         if (record.feed_entry or {}).get("content"):
             return _from_feed(record)
         raise NotAnArticle("empty page")
     if _looks_binary(record.html):
         raise NotAnArticle("binary content, not HTML")
-    page = parse_page(decode_html(record.html, record.http_encoding))
+    check_element_count(record.html, max_elements)
+    page = parse_page(decode_page(record.html, record.http_encoding))
     if page is None:
         raise NotAnArticle("no HTML document in the page")
     check_blocked(page)
     feed = record.feed_entry or {}
     # The title comes first: the date and media are looked for under it, and the body drops its copy.
     title = find_title(page) or (feed.get("title") or "").strip()
-    published_at = find_published(page, record.url, record.fetched_at, title)
+    published_at = find_published(page, record.url, record.fetched_at, title) or feed_published(
+        feed.get("published") or "", record.fetched_at
+    )
     media = find_media(page, title, record.source_media, feed.get("author"))
     author = find_author(page, media, feed.get("author"))
     canonical_url = find_canonical(page, record.url)
@@ -113,11 +117,10 @@ def _from_feed(record: ArticleRecord) -> ArticleRecord:
     text = feed_body(feed["content"], title)
     if _too_short(text):
         raise NotAnArticle("the page could not be fetched and the feed item has no article body")
-    published = parse_datetime(feed.get("published") or "")
     return record.evolve(
         title=title,
         text=text,
-        published_at=published[0] if published else None,
+        published_at=feed_published(feed.get("published") or "", record.fetched_at),
         media=record.source_media or (feed.get("author") or "").strip() or None,
     )
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from pipeline.stages.extract.page import Page
 
 PAGE_ZONE = ZoneInfo("Asia/Shanghai")  # pages state local time without a zone
+# Clock skew between the site and us; a date later than the fetch by more is not the publication's.
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 DATE_TIME = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
@@ -49,7 +51,7 @@ def find_published(page: Page, url: str, fetched_at: datetime | None, title: str
         fetched_at = fetched_at.replace(tzinfo=UTC)  # the record says UTC; a naive value must not crash
     best: tuple[datetime, bool] | None = None
     for moment, has_time in _candidates(page, url, title):
-        if fetched_at and moment > fetched_at + timedelta(minutes=5):
+        if fetched_at and moment > fetched_at + FUTURE_TOLERANCE:
             continue  # a date after the fetch belongs to something else (copyright, calendars)
         if best is None:
             best = (moment, has_time)
@@ -59,6 +61,15 @@ def find_published(page: Page, url: str, fetched_at: datetime | None, title: str
             best = (moment, True)
             break
     return best[0] if best else None
+
+
+def feed_published(value: str, fetched_at: datetime) -> datetime | None:
+    """A feed item's date; one in the future (a feed claiming 2099) is not trusted: the fetch time, by
+    which the item certainly was published, stands in for it."""
+    parsed = parse_datetime(value or "")
+    if parsed is None:
+        return None
+    return fetched_at if parsed[0] > fetched_at + FUTURE_TOLERANCE else parsed[0]
 
 
 def parse_datetime(value: str) -> tuple[datetime, bool] | None:

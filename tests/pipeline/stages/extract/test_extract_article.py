@@ -191,3 +191,28 @@ def test_twenty_megabyte_page_does_not_crash(make_record):
     record = extract_article(make_record(html))
     assert record.title == "一个非常大的页面标题"
     assert record.text.startswith("医院信息化建设持续推进")
+
+
+APRIL_30 = datetime(2018, 4, 30, tzinfo=UTC)  # 2018-04-30T08:00:00+08:00
+
+
+def test_a_feed_item_dated_in_the_future_is_dated_by_its_fetch(make_record, fetched_at):
+    content = "<p>医保电子凭证今日起在全国上线。</p><p>参保人可以通过手机完成挂号、就诊和结算。</p>"
+    feed = {"title": "医保电子凭证全国上线", "content": content, "published": "2099-01-01T08:00:00+08:00"}
+    assert extract_article(make_record(b"", feed_entry=feed)).published_at == fetched_at
+    feed["published"] = "2018-04-30T08:00:00+08:00"
+    assert extract_article(make_record(b"", feed_entry=feed)).published_at == datetime(
+        2018, 4, 30, tzinfo=UTC
+    )
+
+
+def test_a_page_without_a_date_of_its_own_takes_the_feeds(make_record, fetched_at):
+    html = (
+        "<html><body><h1>一篇没有日期的文章标题</h1>" + "<p>正文内容，足够长的一段文字。</p>" * 10
+    ).encode()
+    feed = {"published": "2018-04-30T08:00:00+08:00"}
+    assert extract_article(make_record(html, feed_entry=feed)).published_at == datetime(
+        2018, 4, 30, tzinfo=UTC
+    )
+    feed["published"] = "2099-04-30T08:00:00+08:00"
+    assert extract_article(make_record(html, feed_entry=feed)).published_at == fetched_at

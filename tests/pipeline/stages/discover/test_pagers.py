@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.stages.discover import find_next_page
 
-LISTINGS = Path(__file__).parents[1] / "fixtures" / "listings"
+LISTINGS = Path(__file__).parents[3] / "fixtures" / "listings"
 EXPECTED = json.loads((LISTINGS / "expected.json").read_text(encoding="utf-8"))
 PAGES = sorted(name for name, want in EXPECTED.items() if "main_list" in want)
 COLUMN = "http://wsjkw.example.gov.cn/xwzx/gzdt/index.shtml"

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.stages.discover import parse_feed, parse_sitemap
 
-LISTINGS = Path(__file__).parents[1] / "fixtures" / "listings"
+LISTINGS = Path(__file__).parents[3] / "fixtures" / "listings"
 EXPECTED = json.loads((LISTINGS / "expected.json").read_text(encoding="utf-8"))
 
 
