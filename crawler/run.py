@@ -151,6 +151,7 @@ def _finish(
                     dropped=sum(counts.dropped.values()),
                     errors=counts.errors,
                     not_modified=counts.not_modified,
+                    browser_pages=counts.browser_pages,
                     blocked_reason=counts.blocked_reason,
                     last_error=counts.last_error,
                 )

@@ -1,0 +1,186 @@
+"""One Chromium per crawl, driven by Playwright: a context per site (its cookies last the crawl), a small
+pool of pages, and a time limit per page.
+
+Debian's Chromium is launched by path; Playwright never downloads a browser here. Chromium starts on
+the first page that needs it, so a crawl that meets no challenge never starts it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from crawler.render.challenge import script_challenge
+from crawler.render.jar import site_of
+from pipeline.config import BrowserSettings
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser as PlaywrightBrowser
+    from playwright.async_api import BrowserContext, Page, Playwright, Response
+
+# Quiet, headless, no sandbox (crawl hosts and containers run it as an unprivileged user without one).
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",  # /dev/shm is small in containers
+)
+_POLL = 0.1  # seconds between two looks at a page whose challenge is clearing
+
+
+class BrowserUnavailable(Exception):
+    """Chromium is turned off, missing, or would not start."""
+
+
+class ChallengeNotCleared(Exception):
+    """The page still showed a challenge (or had not loaded) when its time ran out."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    url: str  # where the page ended up
+    status: int  # of the last main-frame document
+    html: str  # the DOM after the scripts ran
+    cookies: dict[str, str]  # the site's cookies, to hand back to plain requests
+    user_agent: str
+
+
+class Browser:
+    def __init__(self, settings: BrowserSettings):
+        self.settings = settings
+        self._playwright: Playwright | None = None
+        self._browser: PlaywrightBrowser | None = None
+        self._unavailable: str | None = None  # why it could not start: said once, remembered
+        self._contexts: dict[str, BrowserContext] = {}
+        self._starting: asyncio.Lock | None = None
+        self._pool: asyncio.Semaphore | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._browser is not None
+
+    async def render(self, url: str, settle: bool = False) -> RenderedPage:
+        """The page at ``url`` once its challenge (if any) has cleared; ``settle`` also waits (up to
+        ``settle`` seconds) for scripts that write the page to go quiet."""
+        await self._start()
+        assert self._pool is not None
+        async with self._pool:
+            context = await self._context(url)
+            page = await context.new_page()
+            try:
+                return await asyncio.wait_for(self._load(page, url, settle), self.settings.timeout)
+            except TimeoutError:
+                raise ChallengeNotCleared(
+                    f"the challenge did not clear in the browser within {self.settings.timeout:g} s"
+                ) from None
+            finally:
+                await page.close()
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            await self._playwright.stop()
+            self._playwright = None
+
+    async def _start(self) -> None:
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+            self._pool = asyncio.Semaphore(self.settings.pages)
+        async with self._starting:
+            if self._browser is None and self._unavailable is None:
+                self._unavailable = await self._launch()
+        if self._unavailable:
+            raise BrowserUnavailable(self._unavailable)
+
+    async def _launch(self) -> str | None:
+        """None once Chromium runs, else why it does not."""
+        if not self.settings.enabled:
+            return "the browser is turned off (browser.enabled = false)"
+        executable = self.settings.executable
+        if not (executable.is_file() and os.access(executable, os.X_OK)):
+            return f"Chromium not found at {executable}"
+        from playwright.async_api import Error, async_playwright  # loaded only by crawls that need it
+
+        try:
+            self._playwright = await async_playwright().start()
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=str(executable),
+                headless=True,
+                args=list(CHROMIUM_ARGS),
+                timeout=self.settings.launch_timeout * 1000,
+            )
+        except Error as exc:
+            await self.close()
+            return f"Chromium at {executable} did not start: {str(exc).splitlines()[0]}"
+        return None
+
+    async def _context(self, url: str) -> BrowserContext:
+        site = site_of(url)
+        if site not in self._contexts:
+            assert self._browser is not None
+            agent = self.settings.user_agent
+            options: dict[str, Any] = {"user_agent": agent} if agent else {}
+            self._contexts[site] = await self._browser.new_context(**options)
+        return self._contexts[site]
+
+    async def _load(self, page: Page, url: str, settle: bool) -> RenderedPage:
+        document = _MainDocument(page)
+        first = await page.goto(url, wait_until="load")
+        document.status = first.status if first else document.status
+        html = await _cleared_html(page, document)
+        if settle and self.settings.settle:
+            await _quiet(page, self.settings.settle)
+            html = await page.content()
+        cookies = await page.context.cookies(page.url)
+        user_agent = await page.evaluate("navigator.userAgent")
+        return RenderedPage(
+            page.url, document.status, html, {c["name"]: c["value"] for c in cookies}, user_agent
+        )
+
+
+class _MainDocument:
+    """The status of the page's latest main-frame document (a challenge's reload brings a new one)."""
+
+    def __init__(self, page: Page):
+        self.status = 0
+        self._frame = page.main_frame
+        page.on("response", self._seen)
+
+    def _seen(self, response: Response) -> None:
+        if response.frame == self._frame and response.request.is_navigation_request():
+            self.status = response.status
+
+
+async def _cleared_html(page: Page, document: _MainDocument) -> str:
+    """Wait (the caller bounds how long) until the page is no challenge, and return its HTML."""
+    while True:
+        html = await _content(page)
+        if html is not None and not script_challenge(document.status, html.encode("utf-8")):
+            await page.wait_for_load_state("load")
+            settled = await _content(page)
+            if settled is not None and not script_challenge(document.status, settled.encode("utf-8")):
+                return settled
+        await asyncio.sleep(_POLL)
+
+
+async def _content(page: Page) -> str | None:
+    """The page's HTML, or None while it is navigating (a challenge reloading)."""
+    from playwright.async_api import Error
+
+    try:
+        return await page.content()
+    except Error:
+        return None
+
+
+async def _quiet(page: Page, seconds: float) -> None:
+    from playwright.async_api import Error
+
+    with contextlib.suppress(Error):  # a page that keeps polling is read as it stands
+        await page.wait_for_load_state("networkidle", timeout=seconds * 1000)
