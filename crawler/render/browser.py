@@ -29,6 +29,7 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",  # /dev/shm is small in containers
 )
+MAX_RELAUNCHES = 3  # Chromium restarts after a crash within one crawl, before the browser is given up
 _POLL = 0.1  # seconds between two looks at a page whose challenge is clearing
 
 
@@ -36,7 +37,11 @@ class BrowserUnavailable(Exception):
     """Chromium is turned off, missing, or would not start."""
 
 
-class ChallengeNotCleared(Exception):
+class RenderFailed(Exception):
+    """The browser could not get the page: it crashed, or the page would not load."""
+
+
+class ChallengeNotCleared(RenderFailed):
     """The page still showed a challenge (or had not loaded) when its time ran out."""
 
 
@@ -58,6 +63,7 @@ class Browser:
         self._contexts: dict[str, BrowserContext] = {}
         self._starting: asyncio.Lock | None = None
         self._pool: asyncio.Semaphore | None = None
+        self._crashes = 0
 
     @property
     def started(self) -> bool:
@@ -65,25 +71,49 @@ class Browser:
 
     async def render(self, url: str, settle: bool = False) -> RenderedPage:
         """The page at ``url`` once its challenge (if any) has cleared; ``settle`` also waits (up to
-        ``settle`` seconds) for scripts that write the page to go quiet."""
-        await self._start()
+        ``settle`` seconds) for scripts that write the page to go quiet. A page whose browser died
+        under it is tried once more in a new one."""
+        for attempt in (1, 2):
+            await self._start()
+            browser = self._browser
+            assert browser is not None
+            try:
+                return await self._render_in(browser, url, settle)
+            except RenderFailed:
+                if attempt == 2 or browser.is_connected():
+                    raise
+                self._forget(browser)
+        raise AssertionError("unreachable")
+
+    async def _render_in(self, browser: PlaywrightBrowser, url: str, settle: bool) -> RenderedPage:
+        from playwright.async_api import Error
+
         assert self._pool is not None
         async with self._pool:
-            context = await self._context(url)
-            page = await context.new_page()
+            try:
+                context = await self._context(browser, url)
+                page = await context.new_page()
+            except Error as exc:  # the browser went away between two pages
+                raise RenderFailed(f"the browser failed: {_first_line(exc)}") from None
             try:
                 return await asyncio.wait_for(self._load(page, url, settle), self.settings.timeout)
             except TimeoutError:
                 raise ChallengeNotCleared(
                     f"the challenge did not clear in the browser within {self.settings.timeout:g} s"
                 ) from None
+            except Error as exc:  # the page crashed, the browser died, the site refused the connection
+                raise RenderFailed(f"the browser failed: {_first_line(exc)}") from None
             finally:
-                await page.close()
+                with contextlib.suppress(Error):
+                    await page.close()
 
     async def close(self) -> None:
+        from playwright.async_api import Error
+
         if self._browser is not None:
-            await self._browser.close()
-            self._browser = None
+            browser, self._browser = self._browser, None
+            with contextlib.suppress(Error):
+                await browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
             self._playwright = None
@@ -108,7 +138,8 @@ class Browser:
         from playwright.async_api import Error, async_playwright  # loaded only by crawls that need it
 
         try:
-            self._playwright = await async_playwright().start()
+            if self._playwright is None:
+                self._playwright = await async_playwright().start()
             self._browser = await self._playwright.chromium.launch(
                 executable_path=str(executable),
                 headless=True,
@@ -117,16 +148,25 @@ class Browser:
             )
         except Error as exc:
             await self.close()
-            return f"Chromium at {executable} did not start: {str(exc).splitlines()[0]}"
+            return f"Chromium at {executable} did not start: {_first_line(exc)}"
+        self._browser.on("disconnected", self._forget)
         return None
 
-    async def _context(self, url: str) -> BrowserContext:
+    def _forget(self, browser: PlaywrightBrowser) -> None:
+        """Chromium crashed or was killed: the next page starts a new one, a few times at most."""
+        if browser is not self._browser:
+            return  # already forgotten (the page that noticed first, or the disconnected event)
+        self._browser, self._contexts = None, {}
+        self._crashes += 1
+        if self._crashes > MAX_RELAUNCHES:
+            self._unavailable = f"Chromium crashed {self._crashes} times in this crawl"
+
+    async def _context(self, browser: PlaywrightBrowser, url: str) -> BrowserContext:
         site = site_of(url)
         if site not in self._contexts:
-            assert self._browser is not None
             agent = self.settings.user_agent
             options: dict[str, Any] = {"user_agent": agent} if agent else {}
-            self._contexts[site] = await self._browser.new_context(**options)
+            self._contexts[site] = await browser.new_context(**options)
         return self._contexts[site]
 
     async def _load(self, page: Page, url: str, settle: bool) -> RenderedPage:
@@ -184,3 +224,7 @@ async def _quiet(page: Page, seconds: float) -> None:
 
     with contextlib.suppress(Error):  # a page that keeps polling is read as it stands
         await page.wait_for_load_state("networkidle", timeout=seconds * 1000)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -23,7 +23,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
-from crawler.render.browser import Browser, BrowserUnavailable, ChallengeNotCleared
+from crawler.render.browser import Browser, BrowserUnavailable, ChallengeNotCleared, RenderFailed
 from crawler.render.challenge import script_challenge
 from crawler.render.jar import SiteCookieJar, site_of
 from crawler.tally import SourceTally
@@ -94,6 +94,8 @@ class BrowserMiddleware:
             raise self._blocked(tally, f"needs a browser: {exc}", request) from None
         except ChallengeNotCleared as exc:
             raise self._blocked(tally, f"{reason}: {exc}", request) from None
+        except RenderFailed as exc:  # not the site's doing: an error against the source (the errback)
+            raise BrowserCouldNotRender(str(exc)) from None
         self.jar.update(page.url, page.cookies, page.user_agent)
         request.meta[RENDERED] = True
         return HtmlResponse(

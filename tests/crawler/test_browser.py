@@ -5,8 +5,10 @@ blocked), in the single crawl (`python -m crawler`, as the scheduler runs it) an
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,3 +176,68 @@ def test_without_chromium_a_challenged_source_needs_a_browser_and_the_crawl_goes
     health = run(hitmon_command("sources", "health"), {**env, "COLUMNS": "300"})
     assert health.returncode == 0, health.stderr
     assert "apt-get install chromium" in health.stdout
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def chromium_main_process(crawl_pid: int) -> int | None:
+    """The browser process (not a renderer or helper, which carry --type=) the crawl started."""
+    for pid in descendants(crawl_pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        helper = any(argument.startswith(b"--type=") for argument in command)
+        if command and command[0].endswith(b"chromium") and not helper:
+            return pid
+    return None
+
+
+def test_a_crashed_browser_is_started_again_and_the_crawl_goes_on(chromium: Path, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'crash.db'}"
+    # Every page through the browser, one at a time, so it is busy when it is killed.
+    env = environment(
+        db_url,
+        HITMON_BROWSER__EXECUTABLE=str(chromium),
+        HITMON_BROWSER__HAND_BACK="false",
+        HITMON_BROWSER__PAGES="1",
+    )
+    with serve_challenge_site(articles=24) as site:
+        prepare(env, listing_source("国家卫健委", site), tmp_path)
+        command = [sys.executable, "-m", "crawler"]
+        crawl = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            while site.served["browser"] < 6 and crawl.poll() is None:
+                time.sleep(0.05)
+            victim = chromium_main_process(crawl.pid)
+            assert victim is not None, "no Chromium under the crawl"
+            served_before = site.served["browser"]
+            os.kill(victim, signal.SIGKILL)
+            _, stderr = crawl.communicate(timeout=240)
+        finally:
+            if crawl.poll() is None:
+                crawl.kill()
+                crawl.wait()
+    assert crawl.returncode == 0, stderr
+    stored = outcomes(db_url)["国家卫健委"]
+    expected = expected_titles(site)
+    assert stored.titles.items() <= expected.items()  # nothing but articles, under their own titles
+    assert len(stored.titles) >= served_before + 6  # a new browser carried on after the crash
+    assert site.served["browser"] > served_before + 6
