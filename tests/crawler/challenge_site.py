@@ -12,10 +12,11 @@ import random
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from tests.crawler.fault_site import article
 
@@ -49,14 +50,30 @@ def article_title(number: int) -> str:
     return f"省卫生健康委部署全民健康信息平台建设（第{number}号）"
 
 
+@dataclass(frozen=True)
+class Served:
+    status: int
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+
+
+def html(status: int, text: str) -> Served:
+    return Served(status, text.encode("utf-8"))
+
+
 @dataclass
 class ChallengeSite:
+    """The gate in front of the pages: who gets a challenge, who the real page. ``pages(path)`` serves the
+    site behind it (None: 404); the default is ``articles`` articles and their listing."""
+
     base_url: str
-    articles: int
+    articles: int = 0
     status: int = 412
     rechallenge_after: int | None = None  # pages one cookie is good for; then a new seed
     never_clears: bool = False
     script_listing: bool = False  # the listing's links are written by script
+    guarded: bool = True  # False: no challenge at all (the benchmark's unprotected run)
+    pages: Callable[[str], Served | None] | None = None
     seed: int = field(default_factory=lambda: random.randrange(1, 2**31))
     round: int = 0  # how many times the seed changed
     served: Counter[str] = field(default_factory=Counter)  # real pages, by client ("browser" / "plain")
@@ -73,21 +90,19 @@ class ChallengeSite:
     def article_urls(self) -> list[str]:
         return [f"{self.base_url}/news/20180423/{n}.html" for n in range(1, self.articles + 1)]
 
-    def answer(self, path: str, cookie_header: str, user_agent: str, client: str) -> tuple[int, str]:
-        """(status, HTML) for one request."""
+    def answer(self, path: str, cookie_header: str, user_agent: str, client: str) -> Served:
+        if path == "/robots.txt":  # served plainly, as the sites do
+            return self._page(path) or Served(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         with self.lock:
-            if self.never_clears or not self._cleared(cookie_header, user_agent):
+            if self.guarded and (self.never_clears or not self._cleared(cookie_header, user_agent)):
                 self.challenged[path] += 1
-                return self.status, challenge_page(self.seed)
-            page = self._page(path)
-            if page is None:
-                return 404, "<html><body><h1>404 页面不存在</h1></body></html>"
+                return html(self.status, challenge_page(self.seed))
             self.served[client] += 1
             self.agents.add(user_agent)
             self._pages_on_cookie += 1
             if self.rechallenge_after and self._pages_on_cookie >= self.rechallenge_after:
                 self.seed, self.round, self._pages_on_cookie = self.seed + 7919, self.round + 1, 0
-            return 200, page
+        return self._page(path) or html(404, "<html><body><h1>404 页面不存在</h1></body></html>")
 
     def _cleared(self, cookie_header: str, user_agent: str) -> bool:
         key = (self.seed, user_agent)
@@ -95,12 +110,14 @@ class ChallengeSite:
             self._tokens[key] = clearance(self.seed, user_agent)
         return f"{COOKIE}={self._tokens[key]}" in [part.strip() for part in cookie_header.split(";")]
 
-    def _page(self, path: str) -> str | None:
+    def _page(self, path: str) -> Served | None:
+        if self.pages is not None:
+            return self.pages(path)
         if path == "/news/index.html":
-            return self._listing()
+            return html(200, self._listing())
         found = ARTICLE_PATH.match(path)
         if found and 1 <= int(found.group(1)) <= self.articles:
-            return article(article_title(int(found.group(1))), 23)
+            return html(200, article(article_title(int(found.group(1))), 23))
         return None
 
     def _listing(self) -> str:
@@ -119,24 +136,18 @@ class ChallengeSite:
 
 def _handler(site: ChallengeSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
         def do_GET(self) -> None:
-            if self.path == "/robots.txt":
-                self._send(200, "User-agent: *\nDisallow: /private/\n", "text/plain")
-                return
             # Chromium says how it navigates (Sec-Fetch-Mode); Scrapy does not.
             client = "browser" if self.headers.get("Sec-Fetch-Mode") else "plain"
-            status, page = site.answer(
-                self.path, self.headers.get("Cookie", ""), self.headers.get("User-Agent", ""), client
-            )
-            self._send(status, page, "text/html; charset=utf-8")
-
-        def _send(self, status: int, text: str, content_type: str) -> None:
-            body = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
+            cookie, agent = self.headers.get("Cookie", ""), self.headers.get("User-Agent", "")
+            page = site.answer(self.path.split("?", 1)[0], cookie, agent, client)
+            self.send_response(page.status)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(len(page.body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(page.body)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -145,10 +156,12 @@ def _handler(site: ChallengeSite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_challenge_site(articles: int = 6, **variant: object) -> Iterator[ChallengeSite]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(ChallengeSite("", articles)))
-    site = ChallengeSite(f"http://127.0.0.1:{server.server_port}", articles, **variant)  # type: ignore[arg-type]
-    server.RequestHandlerClass = _handler(site)
+def serve_challenge_site(articles: int = 6, **variant: Any) -> Iterator[ChallengeSite]:
+    """A ChallengeSite on 127.0.0.1 (a port of its own: browsers and the jar keep cookies per site)."""
+    site = ChallengeSite("", articles, **variant)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server.daemon_threads = True
+    site.base_url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
