@@ -18,7 +18,7 @@ from pipeline.config import BrowserSettings
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser as PlaywrightBrowser
-    from playwright.async_api import BrowserContext, Page, Playwright, Response
+    from playwright.async_api import BrowserContext, Page, Playwright, Response, Route
 
 # Quiet, headless, no sandbox (crawl hosts and containers run it as an unprivileged user without one).
 CHROMIUM_ARGS = (
@@ -30,6 +30,8 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage",  # /dev/shm is small in containers
 )
 MAX_RELAUNCHES = 3  # Chromium restarts after a crash within one crawl, before the browser is given up
+# Not fetched by the browser: the text needs none of them, and a government site is spared the requests.
+SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet"})
 _POLL = 0.1  # seconds between two looks at a page whose challenge is clearing
 
 
@@ -166,7 +168,9 @@ class Browser:
         if site not in self._contexts:
             agent = self.settings.user_agent
             options: dict[str, Any] = {"user_agent": agent} if agent else {}
-            self._contexts[site] = await browser.new_context(**options)
+            context = await browser.new_context(**options)
+            await context.route("**/*", _skip_decoration)
+            self._contexts[site] = context
         return self._contexts[site]
 
     async def _load(self, page: Page, url: str, settle: bool) -> RenderedPage:
@@ -195,6 +199,13 @@ class _MainDocument:
     def _seen(self, response: Response) -> None:
         if response.frame == self._frame and response.request.is_navigation_request():
             self.status = response.status
+
+
+async def _skip_decoration(route: Route) -> None:
+    if route.request.resource_type in SKIPPED_RESOURCES:
+        await route.abort()
+    else:
+        await route.fallback()
 
 
 async def _cleared_html(page: Page, document: _MainDocument) -> str:
