@@ -32,6 +32,8 @@ CHROMIUM_ARGS = (
 MAX_RELAUNCHES = 3  # Chromium restarts after a crash within one crawl, before the browser is given up
 # Not fetched by the browser: the text needs none of them, and a government site is spared the requests.
 SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet"})
+MAX_LOADS = 6  # documents one page may load (a challenge reloads once or twice) before it is given up
+CLOSE_SECONDS = 5.0
 _POLL = 0.1  # seconds between two looks at a page whose challenge is clearing
 
 
@@ -95,10 +97,12 @@ class Browser:
             try:
                 context = await self._context(browser, url)
                 page = await context.new_page()
+                watch = _PageWatch(page)
+                await page.route("**/*", watch.route)
             except Error as exc:  # the browser went away between two pages
                 raise RenderFailed(f"the browser failed: {_first_line(exc)}") from None
             try:
-                return await asyncio.wait_for(self._load(page, url, settle), self.settings.timeout)
+                return await asyncio.wait_for(self._load(page, watch, url, settle), self.settings.timeout)
             except TimeoutError:
                 raise ChallengeNotCleared(
                     f"the challenge did not clear in the browser within {self.settings.timeout:g} s"
@@ -106,8 +110,8 @@ class Browser:
             except Error as exc:  # the page crashed, the browser died, the site refused the connection
                 raise RenderFailed(f"the browser failed: {_first_line(exc)}") from None
             finally:
-                with contextlib.suppress(Error):
-                    await page.close()
+                with contextlib.suppress(Error, TimeoutError):  # a page may hang as it closes: leave it
+                    await asyncio.wait_for(page.close(), CLOSE_SECONDS)
 
     async def close(self) -> None:
         from playwright.async_api import Error
@@ -168,13 +172,11 @@ class Browser:
         if site not in self._contexts:
             agent = self.settings.user_agent
             options: dict[str, Any] = {"user_agent": agent} if agent else {}
-            context = await browser.new_context(**options)
-            await context.route("**/*", _skip_decoration)
-            self._contexts[site] = context
+            self._contexts[site] = await browser.new_context(**options)
         return self._contexts[site]
 
-    async def _load(self, page: Page, url: str, settle: bool) -> RenderedPage:
-        document = _MainDocument(page)
+    async def _load(self, page: Page, document: _PageWatch, url: str, settle: bool) -> RenderedPage:
+        page.set_default_timeout(self.settings.timeout * 1000)  # no single step outlasts the page's time
         first = await page.goto(url, wait_until="load")
         document.status = first.status if first else document.status
         html = await _cleared_html(page, document)
@@ -188,11 +190,14 @@ class Browser:
         )
 
 
-class _MainDocument:
-    """The status of the page's latest main-frame document (a challenge's reload brings a new one)."""
+class _PageWatch:
+    """What one page does: the status of its latest main-frame document (a challenge's reload brings a new
+    one) and how many documents it asked for. Beyond MAX_LOADS, its navigations are refused, so a challenge
+    that keeps reloading does not hammer the site; decoration (SKIPPED_RESOURCES) is never fetched."""
 
     def __init__(self, page: Page):
         self.status = 0
+        self.loads = 0
         self._frame = page.main_frame
         page.on("response", self._seen)
 
@@ -200,16 +205,22 @@ class _MainDocument:
         if response.frame == self._frame and response.request.is_navigation_request():
             self.status = response.status
 
-
-async def _skip_decoration(route: Route) -> None:
-    if route.request.resource_type in SKIPPED_RESOURCES:
-        await route.abort()
-    else:
+    async def route(self, route: Route) -> None:
+        request = route.request
+        if request.resource_type in SKIPPED_RESOURCES:
+            await route.abort()
+            return
+        if request.is_navigation_request() and request.frame == self._frame:
+            self.loads += 1
+            if self.loads > MAX_LOADS:
+                await route.abort()
+                return
         await route.fallback()
 
 
-async def _cleared_html(page: Page, document: _MainDocument) -> str:
-    """Wait (the caller bounds how long) until the page is no challenge, and return its HTML."""
+async def _cleared_html(page: Page, document: _PageWatch) -> str:
+    """Wait (the caller bounds how long) until the page is no challenge, and return its HTML. A challenge
+    that keeps reloading is left after MAX_LOADS documents: the site is not hammered until the timeout."""
     while True:
         html = await _content(page)
         if html is not None and not script_challenge(document.status, html.encode("utf-8")):
@@ -217,6 +228,10 @@ async def _cleared_html(page: Page, document: _MainDocument) -> str:
             settled = await _content(page)
             if settled is not None and not script_challenge(document.status, settled.encode("utf-8")):
                 return settled
+        if document.loads >= MAX_LOADS:
+            raise ChallengeNotCleared(
+                f"the challenge did not clear in the browser (still one after {document.loads} loads)"
+            )
         await asyncio.sleep(_POLL)
 
 

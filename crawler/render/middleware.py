@@ -14,6 +14,7 @@ with the reason and fails that request alone; the crawl goes on.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Any
 
 from scrapy import Request, signals
@@ -32,6 +33,7 @@ from pipeline.config import BrowserSettings
 RENDERED = "hitmon_rendered"  # request meta: the response came from the browser
 PASS_SENT = "hitmon_pass_version"  # request meta: which of the site's passes the request carried
 PASS_RETRIED = "hitmon_pass_retried"  # request meta: already sent again with a newer pass
+GIVE_UP_AFTER = 2  # pages of one site that did not clear in the browser before its others are not tried
 
 
 class BrowserCouldNotRender(IgnoreRequest):
@@ -45,6 +47,7 @@ class BrowserMiddleware:
         self.browser = Browser(settings)
         self.jar = SiteCookieJar()
         self._clearing: dict[str, asyncio.Lock] = {}  # site -> held while the browser clears it
+        self._uncleared: Counter[str] = Counter()  # site -> its pages that did not clear in time
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserMiddleware:
@@ -77,7 +80,8 @@ class BrowserMiddleware:
         reason = script_challenge(response.status, response.body, _encoding(response))
         if reason is None:
             return response
-        async with self._clearing.setdefault(site_of(request.url), asyncio.Lock()):
+        site = site_of(request.url)
+        async with self._clearing.setdefault(site, asyncio.Lock()):  # one clearing of a site at a time
             earned = self.jar.get(request.url)
             newer = earned is not None and earned.version != request.meta.get(PASS_SENT)
             if newer and not request.meta.get(PASS_RETRIED):
@@ -86,6 +90,10 @@ class BrowserMiddleware:
             return await self._render(request, reason)
 
     async def _render(self, request: Request, reason: str, settle: bool = False) -> Response:
+        site = site_of(request.url)
+        if self._uncleared[site] >= GIVE_UP_AFTER:  # each would take a whole timeout (and the site's lock)
+            # The source is already blocked with the reason; this page is only an error.
+            raise BrowserCouldNotRender(f"{reason}: not rendered, {site} did not clear {GIVE_UP_AFTER} times")
         tally = self._tally(request)
         tally.browser_pages += 1
         try:
@@ -93,6 +101,7 @@ class BrowserMiddleware:
         except BrowserUnavailable as exc:
             raise self._blocked(tally, f"needs a browser: {exc}", request) from None
         except ChallengeNotCleared as exc:
+            self._uncleared[site] += 1
             raise self._blocked(tally, f"{reason}: {exc}", request) from None
         except RenderFailed as exc:  # not the site's doing: an error against the source (the errback)
             raise BrowserCouldNotRender(str(exc)) from None

@@ -71,6 +71,7 @@ class ChallengeSite:
     status: int = 412
     rechallenge_after: int | None = None  # pages one cookie is good for; then a new seed
     never_clears: bool = False
+    articles_never_clear: bool = False  # the listing clears, its articles stay behind the challenge
     script_listing: bool = False  # the listing's links are written by script
     guarded: bool = True  # False: no challenge at all (the benchmark's unprotected run)
     pages: Callable[[str], Served | None] | None = None
@@ -94,7 +95,7 @@ class ChallengeSite:
         if path == "/robots.txt":  # served plainly, as the sites do
             return self._page(path) or Served(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         with self.lock:
-            if self.guarded and (self.never_clears or not self._cleared(cookie_header, user_agent)):
+            if self.guarded and (self._walled(path) or not self._cleared(cookie_header, user_agent)):
                 self.challenged[path] += 1
                 return html(self.status, challenge_page(self.seed))
             self.served[client] += 1
@@ -103,6 +104,9 @@ class ChallengeSite:
             if self.rechallenge_after and self._pages_on_cookie >= self.rechallenge_after:
                 self.seed, self.round, self._pages_on_cookie = self.seed + 7919, self.round + 1, 0
         return self._page(path) or html(404, "<html><body><h1>404 页面不存在</h1></body></html>")
+
+    def _walled(self, path: str) -> bool:
+        return self.never_clears or (self.articles_never_clear and ARTICLE_PATH.match(path) is not None)
 
     def _cleared(self, cookie_header: str, user_agent: str) -> bool:
         key = (self.seed, user_agent)
@@ -143,11 +147,14 @@ def _handler(site: ChallengeSite) -> type[BaseHTTPRequestHandler]:
             client = "browser" if self.headers.get("Sec-Fetch-Mode") else "plain"
             cookie, agent = self.headers.get("Cookie", ""), self.headers.get("User-Agent", "")
             page = site.answer(self.path.split("?", 1)[0], cookie, agent, client)
-            self.send_response(page.status)
-            self.send_header("Content-Type", page.content_type)
-            self.send_header("Content-Length", str(len(page.body)))
-            self.end_headers()
-            self.wfile.write(page.body)
+            try:
+                self.send_response(page.status)
+                self.send_header("Content-Type", page.content_type)
+                self.send_header("Content-Length", str(len(page.body)))
+                self.end_headers()
+                self.wfile.write(page.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the browser left the page (a reload, a closed page): as a real server, carry on
 
         def log_message(self, format: str, *args: object) -> None:
             pass

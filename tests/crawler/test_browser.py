@@ -113,13 +113,15 @@ def test_challenged_sources_are_crawled_through_the_browser_with_cookies_handed_
         serve_challenge_site(articles=9, status=521, rechallenge_after=4) as fickle,
         serve_challenge_site(articles=5, script_listing=True) as scripted,
         serve_challenge_site(articles=3, never_clears=True) as wall,
+        serve_challenge_site(articles=6, articles_never_clear=True) as inner_wall,
     ):
         prepare(
             env,
             listing_source("国家卫健委", plain)
             + listing_source("再挑战卫健委", fickle)
             + listing_source("脚本列表卫健委", scripted, render="always")
-            + listing_source("永不放行卫健委", wall),
+            + listing_source("永不放行卫健委", wall)
+            + listing_source("文章永不放行卫健委", inner_wall),
             tmp_path,
         )
         # What the scheduler runs (and `hitmon crawl` replaces itself with).
@@ -149,8 +151,16 @@ def test_challenged_sources_are_crawled_through_the_browser_with_cookies_handed_
     wall_outcome = found["永不放行卫健委"]
     assert wall_outcome.titles == {}
     assert wall_outcome.health == "blocked"
-    assert "did not clear in the browser within 8 s" in (wall_outcome.reason or "")
+    assert "did not clear in the browser" in (wall_outcome.reason or "")
+    assert sum(wall.challenged.values()) <= 1 + 6  # the crawl's request, then at most 6 loads in the browser
     assert wall_outcome.browser_pages == 1  # the listing: its articles were never seen
+
+    # Articles that never clear: the browser gives up on the site after two, not one timeout per page.
+    inner = found["文章永不放行卫健委"]
+    assert inner.titles == {} and inner.health == "blocked"
+    assert "did not clear in the browser" in (inner.reason or "")
+    assert inner.browser_pages == 1 + 2  # the listing, then two articles
+    assert inner_wall.served["browser"] == 1  # only the listing was ever a real page
 
 
 def test_without_chromium_a_challenged_source_needs_a_browser_and_the_crawl_goes_on(tmp_path: Path) -> None:
