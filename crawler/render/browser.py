@@ -220,19 +220,25 @@ class _PageWatch:
 
 async def _cleared_html(page: Page, document: _PageWatch) -> str:
     """Wait (the caller bounds how long) until the page is no challenge, and return its HTML. A challenge
-    that keeps reloading is left after MAX_LOADS documents: the site is not hammered until the timeout."""
+    that keeps reloading is left once a load beyond MAX_LOADS was refused: what the page then shows is
+    Chromium's error page, never the article."""
     while True:
+        _raise_if_refused(document)
         html = await _content(page)
         if html is not None and not script_challenge(document.status, html.encode("utf-8")):
             await page.wait_for_load_state("load")
             settled = await _content(page)
+            _raise_if_refused(document)
             if settled is not None and not script_challenge(document.status, settled.encode("utf-8")):
                 return settled
-        if document.loads >= MAX_LOADS:
-            raise ChallengeNotCleared(
-                f"the challenge did not clear in the browser (still one after {document.loads} loads)"
-            )
         await asyncio.sleep(_POLL)
+
+
+def _raise_if_refused(document: _PageWatch) -> None:
+    if document.loads > MAX_LOADS:
+        raise ChallengeNotCleared(
+            f"the challenge did not clear in the browser (still one after {MAX_LOADS} loads)"
+        )
 
 
 async def _content(page: Page) -> str | None:

@@ -99,7 +99,7 @@ class BrowserMiddleware:
         try:
             page = await self.browser.render(request.url, settle=settle)
         except BrowserUnavailable as exc:
-            raise self._blocked(tally, f"needs a browser: {exc}", request) from None
+            raise self._blocked(tally, f"{reason}: needs a browser: {exc}", request) from None
         except ChallengeNotCleared as exc:
             self._uncleared[site] += 1
             raise self._blocked(tally, f"{reason}: {exc}", request) from None
