@@ -69,10 +69,6 @@ class Browser:
         self._pool: asyncio.Semaphore | None = None
         self._crashes = 0
 
-    @property
-    def started(self) -> bool:
-        return self._browser is not None
-
     async def render(self, url: str, settle: bool = False) -> RenderedPage:
         """The page at ``url`` once its challenge (if any) has cleared; ``settle`` also waits (up to
         ``settle`` seconds) for scripts that write the page to go quiet. A page whose browser died
@@ -114,15 +110,17 @@ class Browser:
                     await asyncio.wait_for(page.close(), CLOSE_SECONDS)
 
     async def close(self) -> None:
+        if self._playwright is None:
+            return  # never started: Playwright is not even imported
         from playwright.async_api import Error
 
         if self._browser is not None:
             browser, self._browser = self._browser, None
-            with contextlib.suppress(Error):
-                await browser.close()
-        if self._playwright is not None:
-            await self._playwright.stop()
-            self._playwright = None
+            with contextlib.suppress(Error, TimeoutError):
+                await asyncio.wait_for(browser.close(), CLOSE_SECONDS * 2)
+        playwright, self._playwright = self._playwright, None
+        with contextlib.suppress(Error, TimeoutError):
+            await asyncio.wait_for(playwright.stop(), CLOSE_SECONDS * 2)
 
     async def _start(self) -> None:
         if self._starting is None:
