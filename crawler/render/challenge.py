@@ -12,6 +12,15 @@ CHALLENGE_STATUSES = frozenset({412, 521})  # Ruishu (瑞数) answers 412, Jiasu
 # Bytes every script challenge carries (blocks._CHALLENGE_SCRIPT and _COOKIE_RELOAD), lower-cased.
 _SCRIPT_MARKERS = (b"__jsl_clearance", b"cf-browser-verification", b"challenge-platform", b"$_ts", b"cookie")
 _SNIFF_BYTES = 200_000
+# Reasons (pipeline.stages.extract.blocks) that a script clears by itself; 环境异常, 滑动验证, 验证码 and the
+# like want a person, so they stay blocks.
+_CLEARED_BY_SCRIPT = (
+    "javascript challenge",
+    "enable javascript",
+    "enable cookies",
+    "checking your browser",
+    "just a moment",
+)
 
 
 def script_challenge(status: int, body: bytes, encoding: str | None = None) -> str | None:
@@ -20,6 +29,6 @@ def script_challenge(status: int, body: bytes, encoding: str | None = None) -> s
     if status not in CHALLENGE_STATUSES and not any(marker in head for marker in _SCRIPT_MARKERS):
         return None
     reason = blocked_reason(status, body, encoding)
-    if reason and (status in CHALLENGE_STATUSES or "JavaScript challenge" in reason):
+    if reason and (status in CHALLENGE_STATUSES or any(p in reason.lower() for p in _CLEARED_BY_SCRIPT)):
         return reason
     return None

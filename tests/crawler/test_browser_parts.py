@@ -17,6 +17,12 @@ from tests.crawler.fault_site import CHALLENGE_PAGE, VERIFY_PAGE, article
         (521, challenge_page(1234), "HTTP 521: JavaScript challenge: __jsl_clearance"),
         (202, CHALLENGE_PAGE, "HTTP 202: JavaScript challenge: __jsl_clearance"),
         (412, "<html><body></body></html>", "HTTP 412: anti-bot challenge"),
+        (
+            200,
+            "<html><body><p>Please enable JavaScript</p><script>document.cookie='a=1';"
+            "location.reload()</script></body></html>",
+            "HTTP 200: verification page: Please enable JavaScript",
+        ),
     ],
 )
 def test_script_challenges_go_to_the_browser(status: int, body: str, expected: str) -> None:
