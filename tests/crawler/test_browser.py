@@ -1,6 +1,7 @@
 """Sources behind JavaScript challenges, crawled with Debian's Chromium: what is stored (every article,
 never a challenge page), what is recorded (pages that needed the browser, the reason a source stays
-blocked), in the single crawl (`python -m crawler`, as the scheduler runs it) and without Chromium."""
+blocked), from the scheduler (its `python -m crawler` subprocess), `hitmon crawl`, a crawl whose Chromium
+crashes, and without Chromium."""
 
 from __future__ import annotations
 
@@ -124,9 +125,9 @@ def test_challenged_sources_are_crawled_through_the_browser_with_cookies_handed_
             + listing_source("文章永不放行卫健委", inner_wall),
             tmp_path,
         )
-        # What the scheduler runs (and `hitmon crawl` replaces itself with).
-        done = run([sys.executable, "-m", "crawler", "--trigger", "schedule"], env)
-        assert done.returncode == 0, done.stderr
+        # The scheduler's crawl job: it runs `python -m crawler` as a subprocess.
+        done = run(hitmon_command("schedule", "--once", "crawl"), env)
+        assert done.returncode == 0, done.stderr + done.stdout
     found = outcomes(db_url)
 
     # The browser cleared the challenge once; the articles came through plain Scrapy with its cookie
