@@ -118,6 +118,7 @@ def _record_source(run: CrawlRun, source: Source, counts: SourceTally, now: date
             dropped=sum(counts.dropped.values()),
             errors=counts.errors,
             not_modified=counts.not_modified,
+            browser_pages=counts.browser_pages,
             blocked_reason=counts.blocked_reason,
             last_error=counts.last_error,
         )

@@ -47,6 +47,8 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
             "crawler.middlewares.RetryBackoffMiddleware": 560,
+            # Below HttpCompression (590): sees challenges decompressed; after the politeness waits.
+            "crawler.render.middleware.BrowserMiddleware": 585,
         },
         "DUPEFILTER_CLASS": "crawler.middlewares.LoopRecordingDupeFilter",
         "DOWNLOAD_MAXSIZE": int(crawl.max_response_mb * 1024 * 1024),

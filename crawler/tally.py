@@ -14,6 +14,7 @@ class SourceTally:
     dropped: Counter[str] = field(default_factory=Counter)  # reason -> count
     errors: int = 0
     not_modified: int = 0  # listing pages and feeds answered 304
+    browser_pages: int = 0  # pages that needed the browser (a challenge, or ``render: always``)
     last_error: str | None = None
     blocked_reason: str | None = None
 
@@ -45,4 +46,5 @@ class CrawlTally:
             "dropped": sum(sum(t.dropped.values()) for t in self.sources.values()),
             "errors": sum(t.errors for t in self.sources.values()),
             "not_modified": sum(t.not_modified for t in self.sources.values()),
+            "browser_pages": sum(t.browser_pages for t in self.sources.values()),
         }

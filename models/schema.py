@@ -300,6 +300,7 @@ class CrawlSourceStats(Base):
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     not_modified: Mapped[int] = mapped_column(Integer, default=0)  # listing pages and feeds answered 304
+    browser_pages: Mapped[int] = mapped_column(Integer, default=0)  # pages fetched through the browser
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
 

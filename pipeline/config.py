@@ -197,6 +197,20 @@ class RetentionSettings(_Section):
     raw_html_days: int | None = Field(None, ge=1)
 
 
+class BrowserSettings(_Section):
+    """The real browser that gets through JavaScript challenges (``render`` per source); see
+    docs/operations.md#the-browser. Debian's Chromium is driven by path: nothing is ever downloaded."""
+
+    enabled: bool = True  # false: challenged sources are recorded blocked ("needs a browser"), never rendered
+    executable: Path = Path("/usr/bin/chromium")
+    pages: int = Field(2, ge=1, le=16)  # pages rendering at once, over all domains (the page pool)
+    timeout: float = Field(20.0, gt=0)  # seconds for one page: loading plus its challenge clearing
+    launch_timeout: float = Field(30.0, gt=0)  # seconds for Chromium to start
+    settle: float = Field(2.0, ge=0)  # ``render: always``: seconds at most to wait for scripts to go quiet
+    hand_back: bool = True  # false: a domain that needed the browser is fetched through it from then on
+    user_agent: str | None = None  # default: Chromium's own; handed back to plain requests with the cookies
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HITMON_",
@@ -221,6 +235,7 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     distributed: DistributedSettings = DistributedSettings()
     retention: RetentionSettings = RetentionSettings()
+    browser: BrowserSettings = BrowserSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -53,6 +53,12 @@ def schedule(app: App, job: str | None, show_jobs: bool) -> None:
     serve(app.settings, config_file)
 
 
+BROWSER_HINT = (
+    "Sources that need a browser: install Chromium (`apt-get install chromium`) or point browser.executable "
+    "at it, then crawl again (docs/operations.md, The browser)."
+)
+
+
 @click.command("health")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_app
@@ -79,6 +85,8 @@ def sources_health(app: App, fmt: str) -> None:
         last_crawled, last_new = local_time(row.last_crawled_at, zone), local_time(row.last_new_at, zone)
         table.add_row(row.name, health, row.reason or "", last_crawled, last_new, days)
     terminal().print(table)
+    if any("needs a browser" in (row.reason or "") for row in assessed):
+        click.echo(BROWSER_HINT)
 
 
 def _print_jobs(app: App) -> None:

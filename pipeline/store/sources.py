@@ -65,6 +65,9 @@ class SourceSpec(BaseModel):
     max_age_days: int | None = Field(None, ge=1)  # skip articles older than this
     obey_robots: bool | None = None  # override the crawl setting for this source
     expect_new_within_days: int | None = Field(None, ge=1)  # stale when nothing new for this long
+    # auto: a page answered with a JavaScript challenge goes through a real browser; always: listing pages
+    # are rendered (links written by script); never: a challenge blocks the source
+    render: Literal["auto", "always", "never"] = "auto"
     enabled: bool = True
 
     @field_validator("url")
@@ -101,7 +104,10 @@ class SourceSpec(BaseModel):
             *("link_pattern", "max_pages", "allow_domains", "max_age_days", "obey_robots"),
             "expect_new_within_days",
         )
-        return {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
+        options = {key: getattr(self, key) for key in keys if getattr(self, key) is not None}
+        if self.render != "auto":  # the default is left out, so sources files without it load unchanged
+            options["render"] = self.render
+        return options
 
 
 def load_sources(path: Path) -> list[SourceSpec]:
