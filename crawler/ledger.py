@@ -145,7 +145,8 @@ class ListingLedgerMiddleware:
     def _read(self, response: Response, requested: list[str]) -> None:
         """An index page parsed to its end (one that raised half-way is not read)."""
         if "page" in response.meta:
-            self.ledger.index_read(_asked_url(response), response.url, requested)
+            held = response.meta.get("ledger_children", ())  # articles waiting for their source's turn
+            self.ledger.index_read(_asked_url(response), response.url, [*requested, *held])
 
 
 def _asked_url(response: Response) -> str:

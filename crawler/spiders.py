@@ -131,11 +131,12 @@ class SourcesSpider(scrapy.Spider):
             self.tally[source.name].error(f"listing {response.url}: {exc}")
             return
         if found.truncated:
-            self.tally[source.name].error(
-                f"listing {response.url}: over {self.plan.max_links_per_page} links"
+            self.tally[source.name].dropped["TruncatedPage"] += 1
+            self.logger.warning(
+                "%s: %s: over %d links", source.name, response.url, self.plan.max_links_per_page
             )
         for url, _why in found.kept:
-            yield from self._article_request(source, url)
+            yield from self._article_request(source, url, parent=response)
         page = response.meta["page"]
         if page < source.options.get("max_pages", self.plan.max_pages):
             following = find_next_page(response.text, response.url, page)
@@ -158,7 +159,7 @@ class SourcesSpider(scrapy.Spider):
                 "published": entry.published.isoformat() if entry.published else "",
                 "title_only_ok": "1",  # a page that fails leaves a title-only item, not nothing
             }
-            yield from self._article_request(source, entry.link, feed_entry)
+            yield from self._article_request(source, entry.link, feed_entry, parent=response)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         read = self._read_index(response, parse_sitemap, "sitemap")
@@ -169,7 +170,8 @@ class SourcesSpider(scrapy.Spider):
         for child in sitemap.sitemaps:
             yield from self._index_link(source, response, child, self.parse_sitemap, 1)
         for page in sitemap.pages:
-            yield from self._article_request(source, page.link, {"title": page.title} if page.title else None)
+            entry = {"title": page.title} if page.title else None
+            yield from self._article_request(source, page.link, entry, parent=response)
 
     def parse_article(self, response: Response) -> Iterator[ArticleRecord | scrapy.Request]:
         source = self._source(response)
@@ -216,10 +218,14 @@ class SourcesSpider(scrapy.Spider):
             tally.error(f"{failure.type.__name__} at {request.url}: {failure.getErrorMessage()}")
 
     def _note_cut(self, source: CrawlSource, url: str, skipped: tuple[str, ...], truncated: bool) -> None:
+        """Entries the URL policy refused are dropped ``RefusedURL``; a feed past the limit is cut and that
+        is counted too (``TruncatedFeed``), without making the source unhealthy."""
         if skipped:
-            self.tally[source.name].error(f"{url}: {len(skipped)} entries left out ({skipped[0]})")
+            self.tally[source.name].dropped["RefusedURL"] += len(skipped)
+            self.logger.warning("%s: %s: %d entries refused (%s)", source.name, url, len(skipped), skipped[0])
         if truncated:
-            self.tally[source.name].error(f"{url}: over {self.plan.max_feed_entries} entries")
+            self.tally[source.name].dropped["TruncatedFeed"] += 1
+            self.logger.warning("%s: %s: over %d entries", source.name, url, self.plan.max_feed_entries)
 
     def _index_request(
         self, source: CrawlSource, url: str, callback: Callable[[Response], Any], page: int
@@ -290,9 +296,16 @@ class SourcesSpider(scrapy.Spider):
             return None
 
     def _article_request(
-        self, source: CrawlSource, url: str, feed_entry: dict[str, str] | None = None
+        self,
+        source: CrawlSource,
+        url: str,
+        feed_entry: dict[str, str] | None = None,
+        parent: Response | None = None,
     ) -> Iterator[scrapy.Request]:
-        """The article's request, in its source's turn; nothing when already stored, asked for or refused."""
+        """The article's request, in its source's turn; nothing when already stored, asked for or refused.
+
+        A request held back for its source's turn is still the ``parent`` index page's child (its
+        ``ledger_children``), so that page's validators wait for it (crawler.ledger)."""
         if url in self.plan.known_urls or url in self.requested:
             return
         problem = url_problem(url)
@@ -303,6 +316,8 @@ class SourcesSpider(scrapy.Spider):
         request = self._alone(source, url, self._new_article_request, url, meta)
         if request is not None:
             self.requested.add(url)
+            if parent is not None:
+                parent.meta.setdefault("ledger_children", []).append(url)
             yield from self.queues.add(source.name, request)
 
     def _new_article_request(self, url: str, meta: dict[str, Any]) -> scrapy.Request:

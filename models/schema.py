@@ -135,6 +135,7 @@ class Relevance(Base):
     score: Mapped[float] = mapped_column(Float, default=0.0, index=True)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     matched: Mapped[list[str]] = mapped_column(default=list)
+    probability: Mapped[float | None] = mapped_column(Float, nullable=True)  # the learned stage (ranking)
     scored_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="relevance")

@@ -66,9 +66,15 @@ class RelevanceSettings(_Section):
     threshold: float = Field(2.5, ge=0, le=1e6)  # score at or above which an article is flagged (recall)
     title_weight: float = Field(3.0, ge=0, le=1e6)  # a match in the title counts this many times a body match
     editor_weight: float = Field(6.0, ge=0, le=1e6)  # the editor model moves a candidate by up to half this
+    editor_decision_weight: float = Field(5.0, gt=0, le=1000)  # labelled items one editor decision counts as
+    editor_model_file: Path = Path("hitmon-editor-model.npz")  # the model fitted with the decisions, kept
     editor_min_decisions: int = Field(20, ge=2)  # accepted + rejected reviews before the editor model is used
     lexicon: TextFile | None = None  # extra lexicon (term<TAB>weight<TAB>category), added to the built-in
     rules: TextFile | None = None  # the editor's rules file
+    learned: bool = True  # stage 2: the learned probability, what the week is ranked by
+    # the probability (at the model's cross-validated threshold) decides what is flagged; off: the score does
+    learned_flags: bool = False
+    model: Path | None = None  # a model file from `hitmon relevance train`; unset: the one shipped in hitmon
 
 
 class BulletinSettings(_Section):

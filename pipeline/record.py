@@ -33,6 +33,7 @@ class ArticleRecord:
     score: float = 0.0
     flagged: bool = False
     matched: tuple[str, ...] = ()
+    probability: float | None = None  # the learned stage's; None when it is off
     # Set by dedupe.
     fingerprint: str | None = None
 

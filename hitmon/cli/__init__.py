@@ -14,6 +14,7 @@ from hitmon.cli import (
     commands_distributed,
     commands_ops,
     commands_probe,
+    commands_relevance,
     commands_schedule,
     commands_web,
 )
@@ -51,6 +52,7 @@ for module in (
     commands_schedule,
     commands_web,
     commands_distributed,
+    commands_relevance,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

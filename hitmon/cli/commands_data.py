@@ -136,13 +136,14 @@ def _lines(stream: IO[str], name: str) -> Iterator[str]:
 @pass_app
 @user_errors
 def explain(app: App, article_id: int) -> None:
-    """Why an article scored as it did: each matched term, where, and its contribution.
+    """Why an article scored as it did: each term and rule, where, its contribution; the learned probability
+    and the labelled or editor-decided items nearest to it.
 
     \b
     Example:
       hitmon explain 12
     """
-    from pipeline.stages.relevance import explain_article, load_relevance
+    from pipeline.stages.relevance import explain_verdict, load_relevance
 
     model = load_relevance(app.settings.relevance)
     with app.session() as session:
@@ -158,7 +159,7 @@ def explain(app: App, article_id: int) -> None:
             media=article.media,
         )
     click.echo(f"{article_id}: {record.title}")
-    for line in explain_article(record, model).render():
+    for line in explain_verdict(record, model):
         click.echo(line)
 
 

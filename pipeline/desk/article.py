@@ -14,7 +14,9 @@ from pipeline.desk.printed import crawled_media, printed
 from pipeline.desk.review import UnknownArticle
 from pipeline.desk.summary import extractive_summary
 from pipeline.errors import HitmonError
-from pipeline.stages.relevance import Explanation, RelevanceModel, explain_fields
+from pipeline.stages.relevance import Explanation, RelevanceModel, Verdict, judge
+
+NEIGHBOURS = 3  # labelled or decided items shown as the nearest to an article ("accepted before: ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ class ArticleView:
     summary_is_hand_written: bool  # 生成摘要 asks before replacing it
     version: int  # of the review (0: never reviewed); edit forms send it back
     explanation: Explanation
+    verdict: Verdict  # both stages: the probability, the flag, and the nearest labelled or decided items
     copies: tuple[Copy, ...]
     changes: tuple[Change, ...]  # newest first
 
@@ -100,6 +103,7 @@ def article_view(session: Session, article_id: int, model: RelevanceModel) -> Ar
     media = crawled_media(article)
     saved = article.review
     shown = printed(article)
+    verdict = judge([(article.title, article.text, media)], model, neighbours=NEIGHBOURS)[0]
     return ArticleView(
         id=article.id,
         title=article.title,
@@ -115,7 +119,8 @@ def article_view(session: Session, article_id: int, model: RelevanceModel) -> Ar
         summary_is_full_text=shown.summary_is_full_text,
         summary_is_hand_written=hand_written_summary(saved),
         version=saved.version if saved else 0,
-        explanation=explain_fields(article.title, article.text, media, model),
+        explanation=verdict.explanation,
+        verdict=verdict,
         copies=tuple(
             Copy(copy.id, copy.title, crawled_media(copy), copy.published_at)
             for copy in story_copies(session, article_id)

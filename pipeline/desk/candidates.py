@@ -35,15 +35,15 @@ class Candidate:
     source: str | None
     version: int = 0  # of the decision's review row (0: never reviewed); forms send it back
     title_only: bool = False  # only the feed entry's title and link: the page could not be read (yet)
+    probability: float | None = None  # the learned stage's (pipeline.stages.relevance.learned)
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None
-        fields = ("id", "title", "media", "url", "score", "matched", "reprints", "status", "rank_score")
-        return {
-            **{name: getattr(self, name) for name in fields},
-            "published_at": published,
-            "title_only": self.title_only,
-        }
+        fields = (
+            *("id", "title", "media", "url", "score", "matched", "reprints", "status", "rank_score"),
+            *("probability", "title_only"),
+        )
+        return {**{name: getattr(self, name) for name in fields}, "published_at": published}
 
 
 def candidate_window(session: Session, week: IsoWeek, timezone: str) -> tuple[datetime, datetime]:
@@ -105,7 +105,7 @@ def weekly_candidates(
         by_story.setdefault(article.story_id or ("article", article.id), []).append(article)
     candidates = [_candidate(group, copies) for group in by_story.values()]
     if editor is not None:
-        candidates = [_reranked(c, by_story, editor, editor_weight) for c in candidates]
+        candidates = _reranked(candidates, articles, editor, editor_weight)
     candidates.sort(key=_rank)
     return candidates
 
@@ -127,6 +127,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
     review = next((a.review for a in group if a.review and a.review.status != "pending"), lead.review)
     best = max(group, key=lambda a: a.relevance.score if a.relevance else 0.0)
     score = best.relevance.score if best.relevance else 0.0
+    probability = _probability(group)
     reprints = copies.get(lead.story_id, 1) - 1 if lead.story_id else 0
     shown = printed(lead, review)
     return Candidate(
@@ -136,7 +137,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         published_at=lead.published_at,
         url=lead.canonical_url,
         score=round(score, 3),
-        rank_score=rank_score(score, lead.title, lead.text, reprints),
+        rank_score=rank_score(score, lead.title, lead.text, reprints, probability),
         flagged=bool(relevance and relevance.flagged),
         matched=tuple(relevance.matched) if relevance else (),
         reprints=reprints,
@@ -145,15 +146,28 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         source=lead.source.name if lead.source else None,
         version=review.version if review else 0,
         title_only=lead.title_only,
+        probability=probability,
     )
 
 
+def _probability(group: list[Article]) -> float | None:
+    """The story's learned probability: its likeliest copy's (None when no copy was scored by stage 2)."""
+    known = [a.relevance.probability for a in group if a.relevance and a.relevance.probability is not None]
+    return round(max(known), 4) if known else None
+
+
 def _reranked(
-    candidate: Candidate, by_story: dict[object, list[Article]], editor: EditorModel, weight: float
-) -> Candidate:
-    lead = next(a for group in by_story.values() for a in group if a.id == candidate.id)
-    leaning = editor.accept_probability(lead.title, lead.text, candidate.media)
-    return replace(candidate, rank_score=round(rerank_score(candidate.rank_score, leaning, weight), 3))
+    candidates: list[Candidate], articles: list[Article], editor: EditorModel, weight: float
+) -> list[Candidate]:
+    """Each candidate moved by the editor model's leaning; the whole list in one batch (it embeds)."""
+    by_id = {article.id: article for article in articles}
+    leads = [by_id[c.id] for c in candidates]
+    items = [(lead.title, lead.text, c.media) for lead, c in zip(leads, candidates, strict=True)]
+    leanings = editor.accept_probabilities(items)
+    return [
+        replace(c, rank_score=round(rerank_score(c.rank_score, leaning, weight), 3))
+        for c, leaning in zip(candidates, leanings, strict=True)
+    ]
 
 
 def _leader(group: list[Article]) -> Article:

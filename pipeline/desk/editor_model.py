@@ -1,99 +1,142 @@
-"""Learning from the editor: a small model of which candidates get accepted, used to re-rank the week.
+"""Learning from the editor: the learned relevance model, fitted again with the editor's decisions.
 
-Logistic regression over TF-IDF of the relevance model's jieba words (title words apart from body words,
-plus the media), trained on the accepted and rejected reviews. Until there are enough decisions of both
-kinds there is no model and the ranking is relevance alone.
+The shipped model (pipeline.stages.relevance.learned) keeps the features it was fitted on; the accepted and
+rejected reviews are added to them as a group of their own, each counting ``relevance.editor_decision_weight``
+labelled items, and the logistic regression is fitted again (threshold by grouped CV, as in training).
+Fitting takes seconds and embedding the decisions more, so the fitted model is kept in
+``relevance.editor_model_file`` and fitted again only when the decisions change. Until there are
+``relevance.editor_min_decisions`` decisions of both kinds there is no editor model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+import numpy as np
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.schema import Article, Review, ReviewEvent, Source
 from pipeline.config import RelevanceSettings
-from pipeline.stages.relevance import load_relevance
+from pipeline.errors import InputError
+from pipeline.stages.relevance import RelevanceModel, load_relevance
+from pipeline.stages.relevance.learned import LearnedModel, load_learned
+from pipeline.stages.relevance.training import LabelledItem, featurise, retrain
 
-if TYPE_CHECKING:
-    from pipeline.stages.relevance import RelevanceModel
-
-Tokenizer = Callable[[str], list[str]]  # see editor_tokenizer
 Decision = tuple[str, str, str, bool]  # title, text, media, accepted
 
 MIN_DECISIONS = 20
-# The title and the lede are what an editor judges by; tokenising whole articles made training on 2000
-# decisions take ~8 s (jieba, ~0.3 M characters/s) for no signal the first paragraphs lack.
-BODY_CHARS = 600
 DECIDED = ("accepted", "rejected")
+EDITOR_GROUP = "editor"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EditorModel:
-    """A fitted model; never refitted (train a new one), so one instance can serve concurrent requests."""
+    """The learned model fitted with the editor's decisions; read-only, so it serves concurrent requests."""
 
-    tokenizer: Tokenizer
-    vectorizer: TfidfVectorizer
-    classifier: LogisticRegression
+    learned: LearnedModel
+    relevance: RelevanceModel  # stage 1 (features) and the embedder
     accepted: int
     rejected: int
+    cache: Path | None = None  # embeddings kept between calls
 
     def accept_probability(self, title: str, text: str, media: str) -> float:
         return self.accept_probabilities([(title, text, media)])[0]
 
     def accept_probabilities(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
-        """One vectorisation for a whole candidate list."""
+        """One batch of embeddings for a whole candidate list."""
         if not items:
             return []
-        features = self.vectorizer.transform([_features(*item, self.tokenizer) for item in items])
-        return [float(p) for p in self.classifier.predict_proba(features)[:, 1]]
-
-    def strongest_features(self, k: int = 10) -> tuple[list[str], list[str]]:
-        """The ``k`` features pushing most towards accept and towards reject (to show what it learnt)."""
-        names = self.vectorizer.get_feature_names_out()
-        order = self.classifier.coef_[0].argsort()
-        return [str(names[i]) for i in order[::-1][:k]], [str(names[i]) for i in order[:k]]
-
-
-def editor_tokenizer(relevance: RelevanceModel) -> Tokenizer:
-    """The relevance model's words with the parts of long words: 医保 inside 医保电子凭证 and 医保码 is
-    what an editor's taste for 医保 items is learnt from (cross-validated AP of the model alone on the
-    labelled sample: 0.94 with whole words only, 0.99 with parts)."""
-    return partial(relevance.tokens, parts=True)
+        labelled = [LabelledItem(t, x, m or "", False, EDITOR_GROUP) for t, x, m in items]
+        embeddings, stage1 = featurise(labelled, self.relevance, self.cache)
+        return [float(p) for p in self.learned.probabilities(embeddings, stage1)]
 
 
 def train_editor_model(
-    examples: Sequence[Decision], tokenizer: Tokenizer, *, min_decisions: int = MIN_DECISIONS
+    examples: Sequence[Decision],
+    relevance: RelevanceModel,
+    base: LearnedModel,
+    *,
+    min_decisions: int = MIN_DECISIONS,
+    weight: float = 5.0,
+    cache: Path | None = None,
 ) -> EditorModel | None:
-    """The model of these decisions, or None below ``min_decisions`` or when they are all of one kind."""
+    """``base`` fitted again with these decisions, or None below ``min_decisions`` or when they are all of
+    one kind."""
     labels = [bool(accepted) for *_, accepted in examples]
     if len(labels) < max(min_decisions, 2) or len(set(labels)) < 2:
         return None
-    # sublinear tf: a long body repeating a word should not outweigh the title's few words
-    vectorizer = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
-    matrix = vectorizer.fit_transform([_features(t, x, m, tokenizer) for t, x, m, _ in examples])
-    # balanced: the editor rejects far more than accepts; lbfgs is deterministic
-    classifier = LogisticRegression(class_weight="balanced", C=1.0, solver="lbfgs", max_iter=1000)
-    classifier.fit(matrix, labels)
-    accepted = sum(labels)
-    return EditorModel(tokenizer, vectorizer, classifier, accepted, len(labels) - accepted)
+    items = [
+        LabelledItem(t, x, m, a, EDITOR_GROUP, weight, "accepted" if a else "rejected")
+        for t, x, m, a in examples
+    ]
+    embeddings, stage1 = featurise(items, relevance, cache)
+    hits = np.array(labels)
+    trained = {
+        "decisions": decisions_key(examples),
+        "accepted": int(hits.sum()),
+        "rejected": int((~hits).sum()),
+    }
+    learned = retrain(
+        base,
+        np.hstack([embeddings, stage1]),
+        hits,
+        np.full(len(items), weight),
+        EDITOR_GROUP,
+        (embeddings, [i.title for i in items], [i.label for i in items]),
+        trained,
+    )
+    return EditorModel(learned, relevance, int(hits.sum()), int((~hits).sum()), cache)
+
+
+def decisions_key(examples: Sequence[Decision]) -> str:
+    """What the decisions are, in a few characters: the kept model is fitted again when it changes."""
+    digest = hashlib.sha1()
+    for title, text, media, accepted in sorted(examples):
+        digest.update(f"{title}\x1f{text[:200]}\x1f{media}\x1f{accepted}\x1e".encode())
+    return digest.hexdigest()
 
 
 def editor_model_for(session: Session, settings: RelevanceSettings, before: datetime) -> EditorModel | None:
     """The model of the editor's decisions made before ``before`` (a week's start: a week's own decisions
-    never re-rank it), or None while there are fewer than ``settings.editor_min_decisions``."""
+    never re-rank it), or None while there are fewer than ``settings.editor_min_decisions``. The kept model
+    in ``settings.editor_model_file`` is used while the decisions are the same."""
     examples = decisions_for_training(session, before=before)
-    if len(examples) < settings.editor_min_decisions:
+    if len(examples) < settings.editor_min_decisions or not settings.learned:
         return None
-    tokenizer = editor_tokenizer(load_relevance(settings))
-    return train_editor_model(examples, tokenizer, min_decisions=settings.editor_min_decisions)
+    relevance = load_relevance(settings.model_copy(update={"learned": False}))
+    cache = settings.editor_model_file.with_suffix(".embeddings.npz")
+    kept = _kept_model(settings.editor_model_file, decisions_key(examples))
+    if kept is not None:
+        trained = kept.trained
+        return EditorModel(kept, relevance, int(trained["accepted"]), int(trained["rejected"]), cache)  # type: ignore[call-overload]
+    base = load_relevance(settings).learned
+    assert base is not None  # settings.learned is on
+    model = train_editor_model(
+        examples,
+        relevance,
+        base,
+        min_decisions=settings.editor_min_decisions,
+        weight=settings.editor_decision_weight,
+        cache=cache,
+    )
+    if model is not None:
+        model.learned.save(settings.editor_model_file)
+    return model
+
+
+def _kept_model(path: Path, key: str) -> LearnedModel | None:
+    if not path.exists():
+        return None
+    try:
+        kept = load_learned(path)
+    except InputError:
+        return None  # not ours or damaged: fitted again and overwritten
+    return kept if kept.trained.get("decisions") == key else None
 
 
 def decisions_for_training(
@@ -128,17 +171,3 @@ def _decision_times() -> Select[tuple[int, datetime]]:
         .where(ReviewEvent.action.in_(("accept", "reject")))
         .group_by(ReviewEvent.review_id)
     )
-
-
-def _features(title: str, text: str, media: str, tokenizer: Tokenizer) -> list[str]:
-    # prefixes keep a title word apart from the same word in a body: editors judge by the title first
-    return (
-        [f"t:{word}" for word in tokenizer(title or "")]
-        + [f"b:{word}" for word in tokenizer((text or "")[:BODY_CHARS])]
-        + ([f"m:{media.strip()}"] if media and media.strip() else [])
-    )
-
-
-def _given(features: list[str]) -> list[str]:
-    """The analyzer: features are made by ``_features`` already (a named function, so the model pickles)."""
-    return features

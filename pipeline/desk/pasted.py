@@ -17,7 +17,7 @@ from email.message import Message
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.schema import Source
+from models.schema import Article, Source
 from models.types import utcnow
 from pipeline.config import Settings
 from pipeline.desk import review
@@ -97,6 +97,13 @@ def _charset(headers: Message) -> str | None:
     return headers.get_content_charset() if headers else None
 
 
+def _stored_id(session: Session, record: ArticleRecord) -> int:
+    found = session.scalar(select(Article.id).where(Article.canonical_url.in_({record.link, record.url})))
+    if found is None:
+        raise PasteRefused("这个链接的文章已在库中，且不能被替换")
+    return found
+
+
 def add_pasted(
     session: Session,
     settings: Settings,
@@ -122,7 +129,9 @@ def add_pasted(
     except DropArticle as exc:
         raise PasteRefused(f"这个页面不像一篇文章：{exc}") from None
     source_id = manual_source(session)
-    (article_id,) = save_articles(session, [record], {MANUAL_SOURCE: source_id}).article_ids
+    saved = save_articles(session, [record], {MANUAL_SOURCE: source_id}).article_ids
+    # An article already accepted or printed is never overwritten (pipeline.store.articles): take it as it is.
+    article_id = saved[0] if saved else _stored_id(session, record)
     review.decide(session, [article_id], "accept", actor=actor)
     review.review_for(session, article_id).week = str(week)
     session.flush()

@@ -15,6 +15,8 @@ SCOPE_CAP = 4.0
 LEAD_CHARS = 300  # the opening of the text says who and where
 LEAD_WEIGHT = 0.5  # a scope term in the lead counts half of one in the title
 REPRINT_BONUS, REPRINT_CAP = 0.5, 5
+PROBABILITY_SCALE = 10.0  # the learned probability, scaled like saturated relevance
+CONFIDENT = 0.95  # learned probability from which scope and reach order the items (tie-breakers)
 
 # Who or where a story is about, by reach. National ministries and commissions first.
 SCOPE_TERMS: tuple[tuple[str, float], ...] = (
@@ -45,10 +47,23 @@ def saturated_relevance(score: float) -> float:
     return RELEVANCE_SCALE * (1 - math.exp(-max(score, 0.0) / RELEVANCE_SCALE))
 
 
-def rank_score(relevance: float, title: str, text: str, reprints: int) -> float:
-    """The number candidates are sorted by (highest first)."""
+def rank_score(
+    relevance: float, title: str, text: str, reprints: int, probability: float | None = None
+) -> float:
+    """The number candidates are sorted by (highest first).
+
+    With the learned probability (``probability``): ``PROBABILITY_SCALE x probability``, and the items the
+    model is confident about (>= CONFIDENT) above all others, ordered among themselves by scope and reach
+    first: between 0.95 and 0.99 the probabilities say nothing an editor would, reach does. Scope never
+    lifts an item the model doubts (a national story that is not health IT). Without it (stage 1 alone):
+    saturated relevance plus scope and reprints."""
     spread = REPRINT_BONUS * min(reprints, REPRINT_CAP)
-    return round(saturated_relevance(relevance) + scope_score(title, text) + spread, 3)
+    if probability is None:
+        return round(saturated_relevance(relevance) + scope_score(title, text) + spread, 3)
+    learned = PROBABILITY_SCALE * probability
+    if probability < CONFIDENT:
+        return round(learned, 3)
+    return round(PROBABILITY_SCALE + scope_score(title, text) + spread + learned, 3)
 
 
 def rerank_score(base: float, probability: float, weight: float) -> float:

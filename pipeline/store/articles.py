@@ -234,6 +234,7 @@ def _upsert_relevance(session: Session, scored: list[tuple[int, ArticleRecord]])
             "score": r.score,
             "flagged": r.flagged,
             "matched": list(r.matched),
+            "probability": r.probability,
             "scored_at": now,
         }
         for article_id, r in scored
@@ -241,7 +242,10 @@ def _upsert_relevance(session: Session, scored: list[tuple[int, ArticleRecord]])
     statement = _insert(session)(Relevance).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[Relevance.article_id],
-        set_={name: statement.excluded[name] for name in ("score", "flagged", "matched", "scored_at")},
+        set_={
+            name: statement.excluded[name]
+            for name in ("score", "flagged", "matched", "probability", "scored_at")
+        },
     )
     session.execute(statement)
 

@@ -100,12 +100,14 @@ def _apply(session: Session, article: Article, record: ArticleRecord) -> bool:
     for name, value in fields.items():
         setattr(article, name, value)
     relevance = article.relevance or Relevance(article_id=article.id)
-    scored = (relevance.score, relevance.flagged, list(relevance.matched or [])) != (
+    scored = (relevance.score, relevance.flagged, list(relevance.matched or []), relevance.probability) != (
         record.score,
         record.flagged,
         list(record.matched),
+        record.probability,
     )
     relevance.score, relevance.flagged, relevance.matched = record.score, record.flagged, list(record.matched)
+    relevance.probability = record.probability
     relevance.scored_at = utcnow()
     session.add(relevance)
     return changed or scored

@@ -131,10 +131,19 @@ class ChallengeSite:
             body = (
                 "<ul id='list'></ul><script>setTimeout(function(){var l=document.getElementById('list');"
                 f"[{items}].forEach(function(h,i){{l.insertAdjacentHTML('beforeend',"
-                "'<li><a href=\"'+h+'\">卫生健康信息化动态'+(i+1)+'</a></li>');});},100);</script>"
+                "'<li><a href=\"'+h+'\">卫生健康委部署全民健康信息平台建设动态第'+(i+1)+'号</a>"
+                "<span>2018-04-23</span></li>');});},100);</script>"
             )
         else:
-            body = "<ul>" + "".join(f"<li><a href='{link}'>信息化动态</a></li>" for link in links) + "</ul>"
+            # A column page as sites write them: each item's headline and date.
+            body = (
+                "<ul>"
+                + "".join(
+                    f"<li><a href='{link}'>{article_title(n)}</a><span>2018-04-23</span></li>"
+                    for n, link in enumerate(links, start=1)
+                )
+                + "</ul>"
+            )
         return f"<html><head><meta charset='utf-8'><title>工作动态</title></head><body>{body}</body></html>"
 
 

@@ -123,8 +123,9 @@ def test_review_and_export_through_the_cli(sqlite_url: str, tmp_path: Path) -> N
     rows = json.loads(run(sqlite_url, "candidates", "--week", "2018-W17", "--format", "json").output)
     assert [row["id"] for row in rows] == [a, b]
     contract = {"id", "title", "media", "published_at", "url", "score", "matched", "reprints", "status"}
-    # the contract's fields, the rank it is sorted by, and whether only the feed entry's title is known
-    assert set(rows[0]) == contract | {"rank_score", "title_only"}
+    # the contract's fields, the rank it is sorted by, the learned probability that rank comes from, and
+    # whether only the feed entry's title is known
+    assert set(rows[0]) == contract | {"rank_score", "probability", "title_only"}
     assert rows[0]["published_at"] == "2018-04-23T02:00:00+00:00"
     assert run(sqlite_url, "review", "accept", str(a), str(b)).exit_code == 0
     assert run(sqlite_url, "review", "order", str(b), str(a)).exit_code == 0

@@ -465,7 +465,7 @@ def test_an_export_whose_record_fails_leaves_no_file(tmp_path: Path, monkeypatch
     result = runner.invoke(
         cli, ["--db", url, *EXPORT, "--issue", "296", "--out", "w17.md"], prog_name="hitmon"
     )
-    assert_one_clear_line(result, 1, "issue 296 was already exported for 2018-W16")
+    assert_one_clear_line(result, 1, "第 296 期已用于 2018-W16")
     assert snapshot(tmp_path) == before  # no w17.md, no temporary file, the issues as they were
 
 

@@ -10,17 +10,22 @@ from pipeline.stages.relevance.document import Document
 from pipeline.stages.relevance.explanation import Contribution, Explanation
 from pipeline.stages.relevance.model import RelevanceModel, load_relevance
 from pipeline.stages.relevance.scoring import explain_document
+from pipeline.stages.relevance.verdict import Verdict, judge
 
 __all__ = [
     "Contribution",
     "Explanation",
     "RelevanceModel",
+    "Verdict",
     "explain_article",
     "explain_fields",
+    "explain_verdict",
+    "judge",
     "keywords",
     "load_relevance",
     "score_article",
     "score_fields",
+    "score_records",
 ]
 
 
@@ -36,16 +41,36 @@ def explain_article(record: ArticleRecord, model: RelevanceModel, prior: float =
     return explain_fields(record.title, record.text, record.media or record.source_media, model, prior)
 
 
-def score_article(record: ArticleRecord, model: RelevanceModel, prior: float = 0.0) -> ArticleRecord:
-    """The record with ``score``, ``flagged`` (score >= threshold, no ! or + rule against it), ``matched``."""
-    explanation = explain_article(record, model, prior)
-    return record.evolve(score=explanation.total, flagged=explanation.flagged, matched=explanation.matched)
+def score_article(record: ArticleRecord, model: RelevanceModel) -> ArticleRecord:
+    """The record with ``score`` and ``matched`` (stage 1), ``probability`` (stage 2) and ``flagged``."""
+    return score_records([record], model)[0]
+
+
+def explain_verdict(record: ArticleRecord, model: RelevanceModel, neighbours: int = 3) -> list[str]:
+    """``hitmon explain``: the rule contributions, then the learned probability and the nearest references."""
+    verdict = judge(
+        [(record.title, record.text, record.media or record.source_media)], model, neighbours=neighbours
+    )[0]
+    return verdict.render()
+
+
+def score_records(records: list[ArticleRecord], model: RelevanceModel) -> list[ArticleRecord]:
+    """``score_article`` for many records, stage 2 embedding them in batches."""
+    items = [(r.title, r.text, r.media or r.source_media) for r in records]
+    return [
+        record.evolve(
+            score=verdict.explanation.total,
+            flagged=verdict.flagged,
+            matched=verdict.explanation.matched,
+            probability=verdict.probability,
+        )
+        for record, verdict in zip(records, judge(items, model), strict=True)
+    ]
 
 
 def score_fields(title: str, text: str, media: str | None, model: RelevanceModel) -> dict[str, object]:
-    """What ``hitmon score`` adds to each JSONL object: ``flagged``, ``score`` and ``matched``."""
-    explanation = explain_fields(title, text, media, model)
-    return {"flagged": explanation.flagged, "score": explanation.total, "matched": list(explanation.matched)}
+    """What ``hitmon score`` adds to each JSONL object: flagged, score, matched, probability."""
+    return judge([(title, text, media)], model)[0].as_fields()
 
 
 def keywords(record: ArticleRecord, model: RelevanceModel, k: int = 10) -> list[tuple[str, float]]:

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import RelevanceSettings
+from pipeline.errors import InputError
+from pipeline.stages.relevance.embedding import EMBEDDER_NAME, Embedder
+from pipeline.stages.relevance.learned import DEFAULT_MODEL, LearnedModel, load_learned
 from pipeline.stages.relevance.lexicon import BUILTIN_LEXICON, LexiconTerm, merge_lexicons, read_lexicon
 from pipeline.stages.relevance.matching import TermMatcher, fold
 from pipeline.stages.relevance.rules import RuleSet, read_rules
@@ -24,8 +27,17 @@ class RelevanceModel:
     """Built once per process (``load_relevance``); scoring with it is read-only and thread-safe."""
 
     def __init__(
-        self, lexicon: tuple[LexiconTerm, ...], rules: RuleSet, threshold: float, title_weight: float
+        self,
+        lexicon: tuple[LexiconTerm, ...],
+        rules: RuleSet,
+        threshold: float,
+        title_weight: float,
+        learned: LearnedModel | None = None,
+        learned_flags: bool = False,
     ):
+        self.learned = learned  # stage 2, the probability; None: no probability
+        self.learned_flags = learned_flags  # the probability decides ``flagged``; else the stage-1 score
+        self.embedder = Embedder()
         self.lexicon = {fold(entry.term): entry for entry in lexicon}
         self.rules = rules
         self.threshold = threshold
@@ -92,4 +104,19 @@ def load_relevance(settings: RelevanceSettings) -> RelevanceModel:
     rules = read_rules(DEFAULT_RULES, categories)
     if settings.rules is not None:
         rules = rules + read_rules(settings.rules, categories)
-    return RelevanceModel(lexicon, rules, settings.threshold, settings.title_weight)
+    learned = learned_model(settings)
+    return RelevanceModel(
+        lexicon, rules, settings.threshold, settings.title_weight, learned, settings.learned_flags
+    )
+
+
+def learned_model(settings: RelevanceSettings) -> LearnedModel | None:
+    """Stage 2: ``settings.model``, else the model shipped in the package; None when ``learned`` is off.
+    InputError naming the file when it is no model, or one fitted on another embedding model's vectors."""
+    if not settings.learned:
+        return None
+    path = settings.model or DEFAULT_MODEL
+    model = load_learned(path)
+    if model.embedder != EMBEDDER_NAME:
+        raise InputError(path, f"fitted on {model.embedder} vectors; this hitmon embeds with {EMBEDDER_NAME}")
+    return model

@@ -27,7 +27,7 @@ def test_a_title_only_item_is_marked_in_the_candidate_list(
         ),
     )
     page = client.get(f"/week?week={WEEK}").text
-    rows = re.findall(r"<tr class=\"\w+\" data-id=\"\d+\">.*?</tr>", page, flags=re.S)
+    rows = re.findall(r"<tr class=\"\w+\" data-id=\"\d+\"[^>]*>.*?</tr>", page, flags=re.S)
     marked = [row for row in rows if 'class="title-only"' in row]
     assert len(marked) == 1 and "第9篇 互联网医院上线" in marked[0]
     assert sum("第1篇" in row and 'class="title-only"' not in row for row in rows) == 1

@@ -106,8 +106,8 @@ class LeaningEditor:
     def __init__(self, liked: str):
         self.liked = liked
 
-    def accept_probability(self, title: str, text: str, media: str) -> float:
-        return 0.9 if self.liked in title else 0.1
+    def accept_probabilities(self, items: list[tuple[str, str, str]]) -> list[float]:
+        return [0.9 if self.liked in title else 0.1 for title, _, _ in items]
 
 
 def test_an_editor_model_moves_candidates_by_its_leaning(engine: Engine) -> None:

@@ -9,12 +9,7 @@ from models.db import session_factory, session_scope
 from models.schema import ReviewEvent
 from pipeline.config import RelevanceSettings
 from pipeline.desk import review
-from pipeline.desk.editor_model import (
-    BODY_CHARS,
-    decisions_for_training,
-    editor_tokenizer,
-    train_editor_model,
-)
+from pipeline.desk.editor_model import decisions_for_training, train_editor_model
 from pipeline.desk.ranking import rerank_score
 from pipeline.stages.relevance import load_relevance
 from tests.pipeline.factories import record, store
@@ -27,8 +22,13 @@ REJECTED = [place + what for place, what in zip(PLACES, HIRING, strict=True)]
 
 
 @pytest.fixture(scope="module")
-def tokens():
-    return editor_tokenizer(load_relevance(RelevanceSettings()))
+def stage1():
+    return load_relevance(RelevanceSettings(learned=False))
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_relevance(RelevanceSettings()).learned
 
 
 def planted() -> list[tuple[str, str, str, bool]]:
@@ -38,39 +38,32 @@ def planted() -> list[tuple[str, str, str, bool]]:
     return accepted + rejected
 
 
-def test_no_model_below_min_decisions_or_with_one_kind_of_decision(tokens) -> None:
+def test_no_model_below_min_decisions_or_with_one_kind_of_decision(stage1, shipped) -> None:
     examples = planted()
-    assert train_editor_model(examples[:19], tokens, min_decisions=20) is None
-    assert train_editor_model([e for e in examples if e[3]], tokens, min_decisions=5) is None
-    assert train_editor_model([e for e in examples if not e[3]], tokens, min_decisions=5) is None
-    model = train_editor_model(examples, tokens, min_decisions=20)
-    assert model is not None
-    assert (model.accepted, model.rejected) == (12, 12)
+    assert train_editor_model(examples[:19], stage1, shipped, min_decisions=20) is None
+    assert train_editor_model([e for e in examples if e[3]], stage1, shipped, min_decisions=5) is None
+    assert train_editor_model([e for e in examples if not e[3]], stage1, shipped, min_decisions=5) is None
 
 
-def test_a_planted_preference_ranks_unseen_items(tokens) -> None:
-    model = train_editor_model(planted(), tokens)
-    assert model is not None
-    insurance = model.accept_probability("医保支付方式改革在全省推开", "参保群众受益。", "晚报")
-    hiring = model.accept_probability("人民医院招聘临床医生", "报名时间为五月。", "晚报")
-    neutral = model.accept_probability("春季天气多变", "注意增减衣物。", "晚报")
-    assert insurance > 0.6 > 0.4 > hiring
-    assert insurance > neutral > hiring
-    accept_words, reject_words = model.strongest_features(5)
-    assert "t:医保" in accept_words
-    assert {"t:招聘", "b:招聘"} & set(reject_words)
+def test_the_decisions_retrain_the_learned_model_towards_the_editor(stage1, shipped, tmp_path) -> None:
+    """An editor who accepts hospital hiring news (which the shipped model doubts) and rejects 医保 items."""
+    reversed_taste = [(t, x, m, not accepted) for t, x, m, accepted in planted()]
+    model = train_editor_model(reversed_taste, stage1, shipped, weight=20.0, cache=tmp_path / "e.npz")
+    assert model is not None and (model.accepted, model.rejected) == (12, 12)
+    unseen = [("东部医院招聘护士", "欢迎报名。", "日报"), ("东部医保码上线", "方便群众办事。", "日报")]
+    before = load_relevance(RelevanceSettings()).learned
+    assert before is not None
+    hiring_before = _probabilities(before, stage1, unseen)
+    hiring_after = model.accept_probabilities(unseen)
+    assert hiring_after[0] - hiring_after[1] > hiring_before[0] - hiring_before[1]
+    assert model.learned.ref_labels[0] in ("accepted", "rejected")  # the editor's items are nearest first
 
 
-def test_training_is_deterministic(tokens) -> None:
-    items = [("医保结算提速", "群众受益。", "日报"), ("医院招聘", "报名。", "日报"), ("天气", "", "")]
-    first = train_editor_model(planted(), tokens)
-    second = train_editor_model(list(reversed(planted())), tokens)
-    assert first is not None and second is not None
-    assert first.accept_probabilities(items) == train_editor_model(planted(), tokens).accept_probabilities(
-        items
-    )
-    assert first.accept_probabilities(items) == pytest.approx(second.accept_probabilities(items), abs=1e-6)
-    assert first.accept_probabilities([]) == []
+def _probabilities(learned, stage1, items):  # type: ignore[no-untyped-def]
+    from pipeline.stages.relevance.training import LabelledItem, featurise
+
+    embeddings, features = featurise([LabelledItem(t, x, m, False, "x") for t, x, m in items], stage1)
+    return list(learned.probabilities(embeddings, features))
 
 
 def test_rerank_score_moves_base_by_at_most_half_the_weight() -> None:
@@ -116,16 +109,7 @@ def test_decisions_before_a_time_and_latest_first(engine: Engine) -> None:
         assert [d[0] for d in decisions_for_training(session, before=before)] == ["稿件3", "稿件1"]
 
 
-def test_only_the_lede_of_the_body_counts(tokens) -> None:
-    model = train_editor_model(planted(), tokens)
-    assert model is not None
-    lede = "春季天气多变。" * (BODY_CHARS // 7 + 1)
-    plain, late = model.accept_probabilities([("通知", lede, ""), ("通知", lede + "医保医保医保", "")])
-    early = model.accept_probability("通知", "医保医保医保" + lede, "")
-    assert plain == late < early
-
-
-def test_editor_model_for_uses_only_decisions_made_before_the_week(engine) -> None:  # type: ignore[no-untyped-def]
+def test_editor_model_for_uses_only_decisions_made_before_the_week(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
     from pipeline.desk.editor_model import editor_model_for
@@ -133,7 +117,8 @@ def test_editor_model_for_uses_only_decisions_made_before_the_week(engine) -> No
     liked = [record(n, 23, title=f"医保结算系统第{n}期上线") for n in range(12)]
     other = [record(n, 23, title=f"某医院招聘护士第{n}批") for n in range(100, 112)]
     ids = store(engine, *liked, *other)
-    settings = RelevanceSettings(editor_min_decisions=20)
+    kept = tmp_path / "editor.npz"
+    settings = RelevanceSettings(editor_min_decisions=20, editor_model_file=kept, editor_decision_weight=20)
     with session_scope(session_factory(engine)) as session:
         review.decide(session, ids[:12], "accept")
         review.decide(session, ids[12:], "reject")
@@ -144,5 +129,9 @@ def test_editor_model_for_uses_only_decisions_made_before_the_week(engine) -> No
         assert model.accept_probability("医保结算系统再升级", "", "") > model.accept_probability(
             "医院招聘护士", "", ""
         )
-        too_few = RelevanceSettings(editor_min_decisions=30)
+        assert kept.exists()
+        fitted_at = kept.stat().st_mtime_ns
+        again = editor_model_for(session, settings, before=datetime(2100, 1, 1, tzinfo=UTC))
+        assert again is not None and kept.stat().st_mtime_ns == fitted_at  # same decisions: not refitted
+        too_few = RelevanceSettings(editor_min_decisions=30, editor_model_file=kept)
         assert editor_model_for(session, too_few, before=datetime(2100, 1, 1, tzinfo=UTC)) is None

@@ -31,3 +31,16 @@ def test_a_national_story_outranks_a_longer_provincial_one() -> None:
     provincial = rank_score(45.0, "我省医院信息平台建设推进会召开", "全省……", reprints=0)
     assert national > provincial
     assert rank_score(12.0, "某市医院上线", "", reprints=3) > rank_score(12.0, "某市医院上线", "", reprints=0)
+
+
+def test_with_the_learned_probability_scope_never_lifts_a_doubtful_item() -> None:
+    national_not_it = rank_score(3.0, "国家医保局发布医保基金运行情况", "全国基金收入……", 5, probability=0.6)
+    local_it = rank_score(3.0, "某医院上线互联网医院", "患者可在线复诊……", 0, probability=0.8)
+    assert local_it > national_not_it
+
+
+def test_among_confident_items_scope_and_reach_break_the_tie() -> None:
+    national = rank_score(3.0, "国家卫生健康委发布电子病历标准", "", 2, probability=0.96)
+    local = rank_score(9.0, "某医院电子病历升级", "", 0, probability=0.99)
+    doubtful = rank_score(30.0, "国家卫生健康委发布电子病历标准", "", 5, probability=0.9)
+    assert national > local > doubtful

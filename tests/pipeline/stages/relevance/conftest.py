@@ -36,4 +36,11 @@ def make_model() -> ModelFactory:
 
 @pytest.fixture(scope="session")
 def default_model() -> RelevanceModel:
-    return load_relevance(RelevanceSettings())
+    """Stage 1 as shipped: the built-in lexicon and rules, without the learned stage."""
+    return load_relevance(RelevanceSettings(learned=False))
+
+
+@pytest.fixture(scope="session")
+def shipped_model() -> RelevanceModel:
+    """Both stages as shipped, the learned probability deciding what is flagged."""
+    return load_relevance(RelevanceSettings(learned_flags=True))

@@ -163,8 +163,9 @@ def test_score_article_uses_the_source_media_when_the_page_names_none(make_model
 
 def test_score_fields_gives_what_hitmon_score_adds(make_model):
     result = score_fields("互联网医院", "", None, make_model())
-    assert set(result) == {"flagged", "score", "matched"}
+    assert set(result) == {"flagged", "score", "matched", "probability"}
     assert result["matched"] == ["互联网医院"]
+    assert result["probability"] is None  # no learned stage in this model
 
 
 def test_render_names_each_contribution_field_and_total(make_model):

@@ -1,0 +1,110 @@
+"""Both stages together: stage 1 (lexicon and rules) for every article, stage 2 (the learned probability) for
+those stage 1 lets through, embedded in batches.
+
+By default stage 1 still decides ``flagged`` and stage 2 gives the probability the week is ranked by;
+``relevance.learned_flags`` lets the probability decide (see docs/rules.md for why it is off). Stage 1 lets
+through an article that no ! or + rule blocks and that has a lexicon word (a weighted term or a
+context word such as 医院, 系统) in its title or lead: on the labelled real articles that keeps 96% of the
+hits and a third of the rest never costs an embedding. Without a learned model, stage 1 decides alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pipeline.stages.relevance.document import Document
+from pipeline.stages.relevance.embedding import embedding_text
+from pipeline.stages.relevance.explanation import Explanation
+from pipeline.stages.relevance.learned import Neighbour, stage1_features
+from pipeline.stages.relevance.scoring import explain_document
+
+if TYPE_CHECKING:
+    from pipeline.stages.relevance.model import RelevanceModel
+
+GATE_LEAD_CHARS = 400  # a lexicon word this early in the body lets an article through stage 1
+Fields = tuple[str, str, str | None]  # title, text, media
+_SAID = {"hit": "labelled hit", "accepted": "accepted before", "rejected": "rejected before"} | {
+    label: f"labelled {label}" for label in ("miss", "health", "it", "other")
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    explanation: Explanation  # stage 1
+    probability: float | None  # stage 2; None without a learned model, 0.0 when stage 1 stopped it
+    flagged: bool
+    neighbours: tuple[Neighbour, ...] = ()  # the reference items nearest to it (only when asked for)
+    threshold: float | None = None  # the learned model's: flagged at or above it
+
+    def render(self) -> list[str]:
+        """The stage-1 lines, then the probability, the verdict and the nearest reference items."""
+        lines = self.explanation.render()
+        if self.probability is None:
+            return lines
+        verdict = "flagged" if self.flagged else "not flagged"
+        lines.append(
+            f"probability {self.probability:.3f} (learned stage over the title and the score;"
+            f" threshold {self.threshold:.3f}): {verdict}"
+        )
+        lines.extend(
+            f"  {_SAID[n.label]}: {n.title}  (similarity {n.similarity:.2f})" for n in self.neighbours
+        )
+        return lines
+
+    def as_fields(self) -> dict[str, object]:
+        """What ``hitmon score`` adds to each JSONL object."""
+        explanation = self.explanation
+        return {
+            "flagged": self.flagged,
+            "score": explanation.total,
+            "matched": list(explanation.matched),
+            "probability": None if self.probability is None else round(self.probability, 4),
+        }
+
+
+def judge(items: Sequence[Fields], model: RelevanceModel, *, neighbours: int = 0) -> list[Verdict]:
+    """The verdict on each (title, text, media); stage 2 embeds the survivors of stage 1 in one batch."""
+    docs = [_document(title, text, media, model) for title, text, media in items]
+    explanations = [explain_document(doc, model) for doc in docs]
+    learned = model.learned
+    if learned is None:
+        return [Verdict(explanation, None, explanation.flagged) for explanation in explanations]
+    survivors = [i for i, (doc, ex) in enumerate(zip(docs, explanations, strict=True)) if _survives(doc, ex)]
+    probabilities = np.zeros(len(items))
+    nearest: dict[int, tuple[Neighbour, ...]] = {}
+    if survivors:
+        texts = [embedding_text(items[i][0], items[i][1]) for i in survivors]
+        embeddings = model.embedder.embed_texts(texts)
+        stage1 = np.array([stage1_features(explanations[i]) for i in survivors])
+        probabilities[survivors] = learned.probabilities(embeddings, stage1)
+        if neighbours:
+            nearest = {
+                i: tuple(learned.nearest(row, neighbours))
+                for i, row in zip(survivors, embeddings, strict=True)
+            }
+    return [
+        Verdict(ex, float(p), _flagged(ex, float(p), model), nearest.get(i, ()), learned.threshold)
+        for i, (ex, p) in enumerate(zip(explanations, probabilities, strict=True))
+    ]
+
+
+def _flagged(explanation: Explanation, probability: float, model: RelevanceModel) -> bool:
+    """By the probability at the model's threshold with ``relevance.learned_flags``; else by stage 1."""
+    if not model.learned_flags:
+        return explanation.flagged
+    assert model.learned is not None
+    return probability >= model.learned.threshold and not explanation.blocked_by
+
+
+def _document(title: str, text: str, media: str | None, model: RelevanceModel) -> Document:
+    return Document.build(title or "", text or "", media or "", model.matcher, model.lexicon_keys)
+
+
+def _survives(doc: Document, explanation: Explanation) -> bool:
+    if explanation.blocked_by:
+        return False
+    return bool(doc.title.words) or any(hit.start < GATE_LEAD_CHARS for hit in doc.body.words)
