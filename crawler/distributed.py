@@ -37,8 +37,9 @@ from crawler.settings import scrapy_settings
 from crawler.spider_run import CrawlStopper, run_spider
 from crawler.spiders import CrawlSource, SourcesSpider, SpiderPlan
 from models.db import make_engine, require_current_schema, session_factory, session_scope
-from models.schema import Source
+from models.schema import RunStatus, Source
 from pipeline.config import Settings
+from pipeline.store.sources import SourceOptions
 
 
 class DistributedSpider(SourcesSpider):
@@ -172,13 +173,13 @@ def run_worker(settings: Settings, idle_timeout: float | None, worker_id: str | 
         with session_scope(sessions) as session:
             plan = plan_crawl(session, settings, _all_sources(session), ledger)
             run_id = start_run(session, "worker")
-        outcome: tuple[str, str | None] = ("failed", None)
+        outcome: tuple[str, str | None] = (RunStatus.FAILED, None)
         config = worker_scrapy_settings(settings, worker_id or new_worker_id(), idle_timeout)
         try:
             close_reason = run_spider(config, DistributedSpider, plan, ledger, CrawlStopper(ledger))
             outcome = ledger.status(_worker_close_reason(close_reason))
         except Exception as exc:
-            outcome = ("failed", f"{type(exc).__name__}: {exc}")
+            outcome = (RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
             raise
         finally:
             summary = crawl_epilogue(sessions, run_id, plan, ledger, outcome)
@@ -190,13 +191,13 @@ def run_worker(settings: Settings, idle_timeout: float | None, worker_id: str | 
 def _worker_close_reason(reason: str | None) -> str | None:
     """A worker stopped by SIGTERM leaves its unfinished requests leased in the frontier, where another
     worker picks them up: for the worker that is the normal end of its shift."""
-    return "finished" if reason == "shutdown" else reason
+    return RunStatus.FINISHED if reason == "shutdown" else reason
 
 
 def _all_sources(session: Session) -> list[CrawlSource]:
     """Every source, enabled or not: the seeder may have named a disabled one."""
     rows = session.scalars(select(Source).order_by(Source.id))
-    return [CrawlSource(r.name, r.kind, r.url, r.media, dict(r.options or {})) for r in rows]
+    return [CrawlSource(r.name, r.kind, r.url, r.media, SourceOptions.from_stored(r.options)) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from crawler.ledger import CrawlLedger
 from crawler.spiders import CrawlSource, SpiderPlan, Validators
 from crawler.tally import CrawlTally, SourceTally
 from models.db import session_scope
-from models.schema import CrawlRun, CrawlSourceStats, PageValidator, Source
+from models.schema import CUT_SHORT, CrawlRun, CrawlSourceStats, PageValidator, RunStatus, Source
 from models.types import utcnow
 from pipeline.config import Settings
 from pipeline.store.articles import stored_urls
 
 log = logging.getLogger(__name__)
 
-EXIT_STATUS = {"finished": 0, "interrupted": 3}  # of python -m crawler; anything else is 1
+EXIT_STATUS = {RunStatus.FINISHED: 0, RunStatus.INTERRUPTED: 3}  # of python -m crawler; anything else is 1
 
 
 @dataclass
@@ -71,7 +71,7 @@ def stored_validators(session: Session) -> dict[str, Validators]:
 
 
 def start_run(session: Session, trigger: str) -> int:
-    run = CrawlRun(trigger=trigger, status="running")
+    run = CrawlRun(trigger=trigger, status=RunStatus.RUNNING)
     session.add(run)
     session.flush()
     return run.id
@@ -178,10 +178,13 @@ def grouping_since(session: Session, run_id: int, started_at: datetime) -> datet
     """This run's start, or, when crawls since the last finished one were cut short (killed, interrupted,
     failed) before grouping, the start of the first of them: their articles join stories now."""
     last_finished = session.scalar(
-        select(func.max(CrawlRun.started_at)).where(CrawlRun.status == "finished", CrawlRun.id != run_id)
+        select(func.max(CrawlRun.started_at)).where(
+            CrawlRun.status == RunStatus.FINISHED, CrawlRun.id != run_id
+        )
     )
     cut_short = select(func.min(CrawlRun.started_at)).where(
-        CrawlRun.status.in_(("interrupted", "failed", "abandoned")), CrawlRun.id != run_id
+        CrawlRun.status.in_(CUT_SHORT),
+        CrawlRun.id != run_id,
     )
     if last_finished is not None:
         cut_short = cut_short.where(CrawlRun.started_at > last_finished)
@@ -203,6 +206,6 @@ def crawl_epilogue(
     """The end of every crawl: record it, then group reprints (a failed crawl's articles wait)."""
     status, error = outcome
     summary = finish_crawl(sessions, run_id, status, error, ledger.tally, complete_validators(plan, ledger))
-    if status != "failed":
+    if status != RunStatus.FAILED:
         summary.stories = group_new_reprints(sessions, run_id, summary.started_at)
     return summary

@@ -17,11 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.tally import CrawlTally
+from models.schema import RunStatus
 from pipeline.record import ArticleRecord
 
 # The close reason Scrapy gives a spider that ran out of requests; any other (``shutdown`` on SIGTERM or
 # SIGINT, our own ``interrupted``) means requests were left.
-FINISHED = "finished"
+FINISHED = RunStatus.FINISHED
 
 
 @dataclass
@@ -93,14 +94,14 @@ class CrawlLedger:
     def status(self, close_reason: str | None) -> tuple[str, str | None]:
         """``finished`` or ``interrupted`` with the reasons, from how the spider closed and what is left."""
         if close_reason is None:  # Scrapy logs an error in opening the spider and returns normally
-            return "failed", "the spider did not run (see the errors logged above)"
+            return RunStatus.FAILED, "the spider did not run (see the errors logged above)"
         reasons = list(self.interruptions)
         if close_reason != FINISHED and not reasons:
             left = f"{self.requests_left} requests" if self.requests_left else "requests"
             reasons.append(f"stopped ({close_reason}) with {left} left")
         if self.pending:
             reasons.append(f"{len(self.pending)} fetched page(s) not processed")
-        return ("interrupted", "; ".join(reasons)) if reasons else (FINISHED, None)
+        return (RunStatus.INTERRUPTED, "; ".join(reasons)) if reasons else (FINISHED, None)
 
 
 class ListingLedgerMiddleware:

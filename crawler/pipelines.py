@@ -57,7 +57,7 @@ class StorePipeline:
         options = self.spider.sources[item.source].options
         self.ledger.entered(item.url)
         try:
-            record = await self.processor.process(item, options.get("max_age_days"))
+            record = await self.processor.process(item, options.max_age_days)
         except DropArticle as exc:
             tally.dropped[exc.reason] += 1
             if isinstance(exc, ChallengePage):

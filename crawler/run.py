@@ -15,10 +15,11 @@ from crawler.settings import scrapy_settings
 from crawler.spider_run import CrawlStopper, run_spider
 from crawler.spiders import CrawlSource, SourcesSpider
 from models.db import make_engine, require_current_schema, session_factory, session_scope
-from models.schema import CrawlRun, Source
+from models.schema import CrawlRun, RunStatus, Source
 from pipeline.config import Settings
 from pipeline.errors import HitmonError
 from pipeline.ops.crawl_lock import crawl_lock, default_owner
+from pipeline.store.sources import SourceOptions
 
 __all__ = ["CrawlSummary", "crawl_sources", "run_crawl"]
 
@@ -61,12 +62,12 @@ def _crawl(
         _abandon_unfinished_runs(session)
         plan = plan_crawl(session, settings, crawl_sources(session, source_names), ledger)
         run_id = start_run(session, trigger)
-    outcome: tuple[str, str | None] = ("failed", None)
+    outcome: tuple[str, str | None] = (RunStatus.FAILED, None)
     try:
         close_reason = run_spider(scrapy_settings(settings), SourcesSpider, plan, ledger, stopper)
         outcome = ledger.status(close_reason)
     except Exception as exc:
-        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        outcome = (RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
         raise
     finally:
         summary = crawl_epilogue(sessions, run_id, plan, ledger, outcome)
@@ -84,7 +85,7 @@ def crawl_sources(session: Session, names: list[str] | None) -> list[CrawlSource
         raise HitmonError(f"no such source: {', '.join(unknown)} (see `hitmon sources list`)")
     if not rows:
         raise HitmonError("no enabled sources: load some with `hitmon sources load FILE.yaml`")
-    return [CrawlSource(r.name, r.kind, r.url, r.media, dict(r.options or {})) for r in rows]
+    return [CrawlSource(r.name, r.kind, r.url, r.media, SourceOptions.from_stored(r.options)) for r in rows]
 
 
 def _abandon_unfinished_runs(session: Session) -> None:
@@ -92,6 +93,9 @@ def _abandon_unfinished_runs(session: Session) -> None:
 
     The articles it committed stay; its run is marked abandoned."""
     # Workers of a distributed crawl run beside local crawls, outside the crawl lock: not ours to judge.
-    unfinished = select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.trigger != "worker")
+    unfinished = select(CrawlRun).where(CrawlRun.status == RunStatus.RUNNING, CrawlRun.trigger != "worker")
     for run in session.scalars(unfinished):
-        run.status, run.error = "abandoned", run.error or "the crawl process ended without finishing its run"
+        run.status, run.error = (
+            RunStatus.ABANDONED,
+            run.error or "the crawl process ended without finishing its run",
+        )

@@ -34,6 +34,7 @@ from pipeline.record import ArticleRecord
 from pipeline.stages.blocking import blocked_reason
 from pipeline.stages.discover import find_next_page, listing_links, parse_feed, parse_sitemap
 from pipeline.stages.link_pattern import LinkPattern, compile_link_pattern
+from pipeline.store.sources import SourceOptions
 from pipeline.urls import url_problem
 
 Parsed = TypeVar("Parsed")
@@ -45,7 +46,7 @@ class CrawlSource:
     kind: str  # listing | feed | sitemap
     url: str
     media: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    options: SourceOptions = field(default_factory=SourceOptions)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class SourcesSpider(scrapy.Spider):
                 response.text,
                 response.url,
                 link_pattern=self._link_pattern(source),
-                allow_domains=source.options.get("allow_domains") or (),
+                allow_domains=source.options.allow_domains,
                 max_links=self.plan.max_links_per_page,
             )
         except ValueError as exc:  # a link_pattern that ran out of time, among others
@@ -138,7 +139,7 @@ class SourcesSpider(scrapy.Spider):
         for url, _why in found.kept:
             yield from self._article_request(source, url, parent=response)
         page = response.meta["page"]
-        if page < source.options.get("max_pages", self.plan.max_pages):
+        if page < (source.options.max_pages or self.plan.max_pages):
             following = find_next_page(response.text, response.url, page)
             if following.problem:
                 self.tally[source.name].error(f"listing {response.url}: {following.problem}")
@@ -262,7 +263,7 @@ class SourcesSpider(scrapy.Spider):
 
     def _link_pattern(self, source: CrawlSource) -> LinkPattern | None:
         """The source's pattern with this page's time budget (ValueError when it is no regex)."""
-        pattern = source.options.get("link_pattern")
+        pattern = source.options.link_pattern
         return compile_link_pattern(pattern, self.limits.link_pattern_seconds) if pattern else None
 
     def _index_link(
@@ -339,7 +340,7 @@ class SourcesSpider(scrapy.Spider):
         self.logger.warning("%s: refused %r: %s", source.name, url[:300], problem)
 
     def _meta(self, source: CrawlSource) -> dict[str, Any]:
-        obey = source.options.get("obey_robots", self.plan.obey_robots)
+        obey = self.plan.obey_robots if source.options.obey_robots is None else source.options.obey_robots
         return {"source": source.name, "dont_obey_robotstxt": not obey}
 
     def _record(

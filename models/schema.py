@@ -6,6 +6,7 @@ Migrations in ``models/migrations`` create exactly this schema; a test compares 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -46,6 +47,42 @@ class Base(DeclarativeBase):
     }
 
 
+class SourceKind(StrEnum):
+    LISTING = "listing"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+
+
+class HealthState(StrEnum):
+    """A source's health (pipeline.ops.health)."""
+
+    NEW = "new"  # never crawled
+    OK = "ok"
+    BLOCKED = "blocked"  # a challenge, 403 or verification page: the reason says which
+    FAILING = "failing"  # errors on every page of its last crawl
+    STALE = "stale"  # nothing new for longer than expected
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class RunStatus(StrEnum):
+    """How a crawl run or a scheduler job run ended (docs/operations.md)."""
+
+    RUNNING = "running"
+    FINISHED = "finished"  # did all it had to do
+    INTERRUPTED = "interrupted"  # stopped, lost a worker or the lock, or could not store: resumed next time
+    FAILED = "failed"
+    ABANDONED = "abandoned"  # its process died; marked by the next run
+    SKIPPED = "skipped"  # a job that did not run (another crawl held the lock)
+
+
+CUT_SHORT = (RunStatus.INTERRUPTED, RunStatus.FAILED, RunStatus.ABANDONED)  # runs that left work undone
+
+
 class Source(Base):
     """A site, feed or sitemap to crawl, as loaded from the sources file."""
 
@@ -53,12 +90,12 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # listing | feed | sitemap
+    kind: Mapped[str] = mapped_column(String(20))  # a SourceKind
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
     media: Mapped[str | None] = mapped_column(String(200))
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # link_pattern, max_pages, obey_robots ...
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    health: Mapped[str] = mapped_column(String(20), default="new")  # new | ok | blocked | failing | stale
+    health: Mapped[str] = mapped_column(String(20), default=HealthState.NEW.value)  # a HealthState
     health_reason: Mapped[str | None] = mapped_column(Text)
     health_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -174,8 +211,8 @@ class Review(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), unique=True)
     status: Mapped[str] = mapped_column(
-        String(20), default="pending", index=True
-    )  # pending|accepted|rejected
+        String(20), default=ReviewStatus.PENDING.value, index=True
+    )  # a ReviewStatus
     title: Mapped[str | None] = mapped_column(Text)
     media: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)  # 主要内容; the full text when empty
@@ -274,9 +311,7 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
-    # running | finished | interrupted (stopped or short of what it fetched: the next crawl resumes it)
-    # | failed | abandoned (its process died without recording the end)
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING.value)  # a RunStatus
     trigger: Mapped[str] = mapped_column(String(20), default="manual")  # manual | schedule | demo | worker
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
@@ -347,8 +382,7 @@ class JobRun(Base):
     trigger: Mapped[str] = mapped_column(String(20), default="schedule")  # schedule | once
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
-    # running | finished | failed | skipped | abandoned (its scheduler died while it ran)
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING.value)  # a RunStatus
     detail: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))  # the scheduler that runs it: a restart on this
     pid: Mapped[int | None] = mapped_column(Integer)  # host marks the rows of a dead one abandoned

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.db import session_factory, session_scope
+from models.schema import RunStatus
 from models.types import utcnow
 from pipeline.config import Settings
 from pipeline.desk.week import week_candidates
@@ -84,7 +85,7 @@ def crawl_job(ctx: JobContext) -> JobResult:
     with ctx.session() as session:
         outcome = record_crawl(session, started, result)
     detail = f"crawl {outcome.run_id}: {outcome.reason}" if outcome.reason else f"crawl {outcome.run_id}"
-    if outcome.status in ("skipped", "abandoned"):
+    if outcome.status in (RunStatus.SKIPPED, RunStatus.ABANDONED):
         log.warning("crawl %s: %s", outcome.status, outcome.reason)
         return outcome.status, outcome.reason
     with ctx.session() as session:
@@ -98,7 +99,7 @@ def crawl_job(ctx: JobContext) -> JobResult:
 
 def _crawl_alerts(outcome: CrawlOutcome, changes: list[HealthChange]) -> list[Alert]:
     alerts = [compose.source_changed(change) for change in changes]
-    if outcome.status in ("failed", "interrupted"):  # interrupted: a full disk, a lost lock
+    if outcome.status in (RunStatus.FAILED, RunStatus.INTERRUPTED):  # interrupted: a full disk, a lost lock
         reason = outcome.reason or ""
         alerts.insert(
             0, compose.crawl_failed(outcome.run_id, outcome.status, reason, outcome.seconds, outcome.stats)
@@ -118,7 +119,7 @@ def digest_job(ctx: JobContext) -> JobResult:
     )
     deliveries = deliver_alert(alert, settings.alerts, sleep=ctx.sleep)
     sent = sum(d.delivered for d in deliveries)
-    status = "finished" if sent == len(deliveries) else "failed"
+    status = RunStatus.FINISHED if sent == len(deliveries) else RunStatus.FAILED
     return status, f"{week}: {len(candidates)} candidates; alert sent to {sent} of {len(deliveries)} channels"
 
 
@@ -128,9 +129,9 @@ def maintenance_job(ctx: JobContext) -> JobResult:
         with crawl_lock(
             ctx.engine, default_owner("maintenance"), stale_after=ctx.settings.schedule.stale_lock
         ):
-            return "finished", maintain_database(ctx.engine, ctx.settings.retention.raw_html_days)
+            return RunStatus.FINISHED, maintain_database(ctx.engine, ctx.settings.retention.raw_html_days)
     except CrawlAlreadyRunning as busy:
-        return "skipped", str(busy)
+        return RunStatus.SKIPPED, str(busy)
 
 
 JOBS: dict[str, Callable[[JobContext], JobResult]] = {
@@ -150,7 +151,7 @@ def run_job(ctx: JobContext, name: str, trigger: str = "schedule") -> str:
             status, detail = JOBS[name](ctx)
         except Exception as exc:
             log.exception("job %s failed", name)
-            status, detail = "failed", f"{type(exc).__name__}: {exc}"
+            status, detail = RunStatus.FAILED, f"{type(exc).__name__}: {exc}"
         with ctx.session() as session:
             finish_job_run(session, run_id, status, detail)
         log.info("job %s %s%s", name, status, f": {detail}" if detail else "")

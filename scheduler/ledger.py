@@ -9,14 +9,19 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.schema import JobRun
+from models.schema import JobRun, RunStatus
 from models.types import utcnow
 from pipeline.ops.crawl_lock import process_alive
 
 
 def start_job_run(session: Session, job: str, trigger: str, now: datetime) -> int:
     run = JobRun(
-        job=job, trigger=trigger, started_at=now, status="running", host=socket.gethostname(), pid=os.getpid()
+        job=job,
+        trigger=trigger,
+        started_at=now,
+        status=RunStatus.RUNNING,
+        host=socket.gethostname(),
+        pid=os.getpid(),
     )
     session.add(run)
     session.flush()
@@ -47,13 +52,14 @@ def abandon_dead_job_runs(session: Session) -> int:
     cannot be seen from here. Returns how many were marked."""
     here = socket.gethostname()
     query = select(JobRun).where(
-        JobRun.status == "running", or_(JobRun.host == here, JobRun.host.is_(None), JobRun.pid.is_(None))
+        JobRun.status == RunStatus.RUNNING,
+        or_(JobRun.host == here, JobRun.host.is_(None), JobRun.pid.is_(None)),
     )
     marked = 0
     for run in session.scalars(query):
         if run.pid and run.host == here and process_alive(run.pid):
             continue
-        run.status, run.finished_at = "abandoned", utcnow()
+        run.status, run.finished_at = RunStatus.ABANDONED, utcnow()
         run.detail = run.detail or "the scheduler running it ended without recording its end"
         marked += 1
     return marked

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.db import make_engine, require_current_schema
+from models.schema import RunStatus
 from pipeline.config import Settings
 from pipeline.errors import HitmonError
 from scheduler.crawl_process import CrawlProcess, crawl_command
@@ -33,7 +34,7 @@ from scheduler.ledger import abandon_dead_job_runs, last_job_starts
 
 log = logging.getLogger(__name__)
 
-EXIT_STATUS = {"finished": 0, "skipped": 75}  # anything else: 1
+EXIT_STATUS = {RunStatus.FINISHED: 0, RunStatus.SKIPPED: 75}  # anything else: 1
 
 
 def schedule_timezone(settings: Settings) -> ZoneInfo:

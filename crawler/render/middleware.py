@@ -125,7 +125,7 @@ class BrowserMiddleware:
         """The request's source's render mode; None for requests of no source (robots.txt)."""
         sources: dict[str, Any] = getattr(self.crawler.spider, "sources", {})
         source = sources.get(request.meta.get("source"))
-        return None if source is None else source.options.get("render", "auto")
+        return None if source is None else source.options.render
 
     def _tally(self, request: Request) -> SourceTally:
         return self.crawler.spider.tally[request.meta["source"]]  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from models.schema import Article, Issue, IssueItem, Relevance, Review
+from models.schema import Article, Issue, IssueItem, Relevance, Review, ReviewStatus
 from pipeline.desk.printed import printed
 from pipeline.desk.ranking import rank_score, rerank_score
 from pipeline.weeks import IsoWeek, local_midnight_utc
@@ -124,7 +124,9 @@ def _story_sizes(session: Session, story_ids: set[int]) -> dict[int, int]:
 def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
     lead = _leader(group)
     relevance = lead.relevance
-    review = next((a.review for a in group if a.review and a.review.status != "pending"), lead.review)
+    review = next(
+        (a.review for a in group if a.review and a.review.status != ReviewStatus.PENDING), lead.review
+    )
     best = max(group, key=lambda a: a.relevance.score if a.relevance else 0.0)
     score = best.relevance.score if best.relevance else 0.0
     probability = _probability(group)
@@ -141,7 +143,7 @@ def _candidate(group: list[Article], copies: dict[int, int]) -> Candidate:
         flagged=bool(relevance and relevance.flagged),
         matched=tuple(relevance.matched) if relevance else (),
         reprints=reprints,
-        status=review.status if review else "pending",
+        status=review.status if review else ReviewStatus.PENDING,
         position=review.position if review else None,
         source=lead.source.name if lead.source else None,
         version=review.version if review else 0,
@@ -185,5 +187,5 @@ def _rank(candidate: Candidate) -> tuple[object, ...]:
 
 def accepted_in_order(candidates: list[Candidate]) -> list[Candidate]:
     """Accepted candidates in the editor's order: positioned ones first, then by rank."""
-    accepted = [c for c in candidates if c.status == "accepted"]
+    accepted = [c for c in candidates if c.status == ReviewStatus.ACCEPTED]
     return sorted(accepted, key=lambda c: (c.position is None, c.position or 0))

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.schema import Article, Review, ReviewEvent
+from models.schema import Article, Review, ReviewEvent, ReviewStatus
 from pipeline.errors import HitmonError
 
-STATUSES = {"accept": "accepted", "reject": "rejected", "reset": "pending"}
+STATUSES = {"accept": ReviewStatus.ACCEPTED, "reject": ReviewStatus.REJECTED, "reset": ReviewStatus.PENDING}
 EDITABLE = ("title", "media", "summary")
 
 
@@ -56,7 +56,7 @@ class Conflict(HitmonError):
 def saved_state(session: Session, article_id: int) -> Saved:
     review = session.scalar(select(Review).where(Review.article_id == article_id))
     if review is None:
-        return Saved(article_id, 0, "pending", None, None, None, None, None)
+        return Saved(article_id, 0, ReviewStatus.PENDING, None, None, None, None, None)
     return Saved(
         article_id,
         review.version,
@@ -86,7 +86,7 @@ def review_for(session: Session, article_id: int) -> Review:
         return review
     if session.get(Article, article_id) is None:
         raise UnknownArticle(f"no article with id {article_id}")
-    review = Review(article_id=article_id, status="pending")
+    review = Review(article_id=article_id, status=ReviewStatus.PENDING)
     session.add(review)
     session.flush()
     return review
@@ -107,10 +107,11 @@ def decide(
     reviews = [review_for(session, article_id) for article_id in article_ids]
     for review in reviews:
         changes = _changes(
-            review, {"status": status, "position": review.position if status == "accepted" else None}
+            review,
+            {"status": status, "position": review.position if status == ReviewStatus.ACCEPTED else None},
         )
         review.status, review.updated_by = status, actor
-        if status != "accepted":
+        if status != ReviewStatus.ACCEPTED:
             review.position = None
         review.events.append(ReviewEvent(action=action, actor=actor, detail={"changes": changes}))
     _flush(session, reviews, expected_version)
@@ -154,7 +155,7 @@ def order(session: Session, article_ids: Sequence[int], actor: str | None = None
     if len(set(article_ids)) != len(article_ids):
         raise HitmonError("排序中有重复的条目")
     reviews = [review_for(session, article_id) for article_id in article_ids]
-    if any(r.status != "accepted" for r in reviews):
+    if any(r.status != ReviewStatus.ACCEPTED for r in reviews):
         raise NotAccepted("只有已采用的条目可以排序")
     for position, review in enumerate(reviews, start=1):
         if review.position == position:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models.schema import Article, Issue
+from models.schema import Article, Issue, ReviewStatus
 from pipeline.config import Settings
 from pipeline.desk import review
 from pipeline.desk.candidates import Candidate, accepted_in_order, candidate_window, weekly_candidates
@@ -21,8 +21,9 @@ from pipeline.desk.printed import printed
 from pipeline.errors import HitmonError
 from pipeline.weeks import IsoWeek
 
-STATUS_FILTERS = {"open": ("pending",), "pending": ("pending",), "accepted": ("accepted",)}
-STATUS_FILTERS |= {"rejected": ("rejected",), "all": ("pending", "accepted", "rejected")}
+# The week page's status filter (?status=...): "open" is the default, decided items folded away.
+STATUS_FILTERS = {"open": (ReviewStatus.PENDING,), "all": tuple(ReviewStatus)}
+STATUS_FILTERS |= {status.value: (status,) for status in ReviewStatus}
 MAX_ORDER = 1000  # more ids than any week accepts: refused before anything is looked up
 
 
@@ -86,7 +87,7 @@ def week_candidates(
 
 def listed(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Flagged candidates, and accepted ones even when unflagged (the editor chose them)."""
-    return [c for c in candidates if c.flagged or c.status == "accepted"]
+    return [c for c in candidates if c.flagged or c.status == ReviewStatus.ACCEPTED]
 
 
 def week_view(session: Session, settings: Settings, week: IsoWeek, filters: WeekFilters) -> WeekView:
@@ -94,9 +95,7 @@ def week_view(session: Session, settings: Settings, week: IsoWeek, filters: Week
     shown = every if filters.show_all else listed(every)
     by_source = filter_candidates(shown, source=filters.source)
     searched = _searched(session, by_source, filters.search)
-    counts = {
-        status: sum(c.status == status for c in searched) for status in ("pending", "accepted", "rejected")
-    }
+    counts = {status: sum(c.status == status for c in searched) for status in ReviewStatus}
     wanted = STATUS_FILTERS.get(filters.status, STATUS_FILTERS["all"])
     matching = [c for c in searched if c.status in wanted]
     size = filters.page_size or max(len(matching), 1)

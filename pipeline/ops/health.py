@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.schema import CrawlRun, CrawlSourceStats, Source
+from pipeline.store.sources import SourceOptions
 
 BROKEN = frozenset({"blocked", "failing", "stale"})
 
@@ -131,7 +132,7 @@ def health_changes(before: dict[str, str], session: Session) -> list[HealthChang
 
 
 def expected_days(source: Source, default_days: int | None) -> int | None:
-    value = (source.options or {}).get("expect_new_within_days")
+    value = SourceOptions.from_stored(source.options).expect_new_within_days
     return int(value) if value else default_days
 
 

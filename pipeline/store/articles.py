@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -226,26 +227,52 @@ def _upsert_articles(
     return {link: article_id for article_id, link in session.execute(statement)}
 
 
+# What re-extraction may change on a stored row (not its URLs, fetch time or raw page).
+EXTRACTED_FIELDS = ("title", "text", "published_at", "media", "author", "fingerprint", "title_only")
+SCORED_FIELDS = ("score", "flagged", "matched", "probability")
+
+
+def update_article(session: Session, article: Article, record: ArticleRecord) -> bool:
+    """Write a re-extracted ``record`` onto its stored row, in place by id; True when anything changed.
+
+    The canonical URL moves only where no other row holds it (an upsert on it would make a second row)."""
+    row = _article_row(record, article.source_id)
+    fields = {name: row[name] for name in EXTRACTED_FIELDS}
+    taken = record.canonical_url and session.scalar(
+        select(Article.id).where(Article.canonical_url == record.canonical_url, Article.id != article.id)
+    )
+    if record.canonical_url and not taken:
+        fields["canonical_url"] = record.canonical_url
+    changed = any(getattr(article, name) != value for name, value in fields.items())
+    for name, value in fields.items():
+        setattr(article, name, value)
+    scores = _relevance_row(article.id, record, utcnow())
+    relevance = article.relevance or Relevance(article_id=article.id)
+    rescored = any(getattr(relevance, name) != scores[name] for name in SCORED_FIELDS)
+    for name, value in scores.items():
+        setattr(relevance, name, value)
+    session.add(relevance)
+    return changed or rescored
+
+
+def _relevance_row(article_id: int, record: ArticleRecord, now: datetime) -> dict[str, object]:
+    return {
+        "article_id": article_id,
+        "score": record.score,
+        "flagged": record.flagged,
+        "matched": list(record.matched),
+        "probability": record.probability,
+        "scored_at": now,
+    }
+
+
 def _upsert_relevance(session: Session, scored: list[tuple[int, ArticleRecord]]) -> None:
     now = utcnow()
-    rows = [
-        {
-            "article_id": article_id,
-            "score": r.score,
-            "flagged": r.flagged,
-            "matched": list(r.matched),
-            "probability": r.probability,
-            "scored_at": now,
-        }
-        for article_id, r in scored
-    ]
+    rows = [_relevance_row(article_id, r, now) for article_id, r in scored]
     statement = _insert(session)(Relevance).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[Relevance.article_id],
-        set_={
-            name: statement.excluded[name]
-            for name in ("score", "flagged", "matched", "probability", "scored_at")
-        },
+        set_={name: statement.excluded[name] for name in (*SCORED_FIELDS, "scored_at")},
     )
     session.execute(statement)
 

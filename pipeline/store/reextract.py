@@ -10,12 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from models.schema import Article, Relevance, Source
-from models.types import utcnow
+from models.schema import Article, Source
 from pipeline.errors import DropArticle
 from pipeline.record import ArticleRecord
 from pipeline.stages.page import Stages, process_page
-from pipeline.store.articles import raw_html
+from pipeline.store.articles import raw_html, update_article
 
 
 @dataclass
@@ -46,7 +45,7 @@ def reextract_articles(
         except DropArticle as exc:
             result.failed[exc.reason] += 1
             continue
-        if _apply(session, article, record):
+        if update_article(session, article, record):
             result.updated += 1
         else:
             result.unchanged += 1
@@ -76,38 +75,3 @@ def _record(article: Article, html: bytes) -> ArticleRecord:
         http_encoding=article.http_encoding,
         source_media=article.source.media if article.source else None,
     )
-
-
-def _apply(session: Session, article: Article, record: ArticleRecord) -> bool:
-    """Write the new fields; True when anything changed."""
-    fields = {
-        "title": record.title,
-        "text": record.text,
-        "published_at": record.published_at,
-        "media": record.media or record.source_media,
-        "author": record.author,
-        "fingerprint": record.fingerprint,
-        "title_only": False,  # the stored page now yields the article: no longer only a feed title
-    }
-    clash = (
-        record.canonical_url
-        and record.canonical_url != article.canonical_url
-        and session.scalar(select(Article.id).where(Article.canonical_url == record.canonical_url))
-    )
-    if record.canonical_url and not clash:
-        fields["canonical_url"] = record.canonical_url
-    changed = any(getattr(article, name) != value for name, value in fields.items())
-    for name, value in fields.items():
-        setattr(article, name, value)
-    relevance = article.relevance or Relevance(article_id=article.id)
-    scored = (relevance.score, relevance.flagged, list(relevance.matched or []), relevance.probability) != (
-        record.score,
-        record.flagged,
-        list(record.matched),
-        record.probability,
-    )
-    relevance.score, relevance.flagged, relevance.matched = record.score, record.flagged, list(record.matched)
-    relevance.probability = record.probability
-    relevance.scored_at = utcnow()
-    session.add(relevance)
-    return changed or scored

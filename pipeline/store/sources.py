@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +49,26 @@ class _SourcesLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOptions:
+    """A source's kind-specific options as the crawl reads them (stored as JSON in ``sources.options``,
+    written by ``SourceSpec.options``); unset ones are None and the crawl settings apply."""
+
+    link_pattern: str | None = None
+    max_pages: int | None = None
+    allow_domains: tuple[str, ...] = ()
+    max_age_days: int | None = None
+    obey_robots: bool | None = None
+    expect_new_within_days: int | None = None
+    render: str = "auto"
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any] | None) -> SourceOptions:
+        values = dict(stored or {})
+        values["allow_domains"] = tuple(values.get("allow_domains") or ())
+        return cls(**{name: values[name] for name in cls.__slots__ if name in values})
 
 
 class SourceSpec(BaseModel):
