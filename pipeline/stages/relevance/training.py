@@ -163,8 +163,9 @@ def embed_cached(
     texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray], cache: Path | None
 ) -> np.ndarray:
     """``embed(texts)``, reusing and extending the vectors kept in ``cache`` (an .npz keyed by a hash of each
-    text): embedding a few thousand articles takes minutes, retraining should not."""
-    keys = [hashlib.sha1(text.encode()).hexdigest() for text in texts]
+    text and the embedding model, so vectors of another model are never reused): embedding a few thousand
+    articles takes minutes, retraining should not."""
+    keys = [hashlib.sha1(f"{EMBEDDER_NAME}\n{text}".encode()).hexdigest() for text in texts]
     known: dict[str, np.ndarray] = {}
     if cache is not None and cache.exists():
         with np.load(cache, allow_pickle=False) as data:
