@@ -18,12 +18,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.errors import DatabaseError as DatabaseError  # re-exported: the entry points import it here
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT = 30.0  # seconds an SQLite statement waits for another process's write to commit
-
-
-class DatabaseError(Exception):
-    """The database cannot be used as asked: printed as one line by the entry points."""
 
 
 def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:

@@ -17,20 +17,18 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models.schema import Article, Review, ReviewEvent, Source
 from pipeline.config import RelevanceSettings
+from pipeline.desk.decisions import Decision, decisions_for_training
 from pipeline.errors import InputError
 from pipeline.stages.relevance import RelevanceModel, load_relevance
 from pipeline.stages.relevance.learned import LearnedModel, load_learned
 from pipeline.stages.relevance.training import LabelledItem, featurise, retrain
 
-Decision = tuple[str, str, str, bool]  # title, text, media, accepted
+__all__ = ["Decision", "EditorModel", "decisions_for_training", "editor_model_for", "train_editor_model"]
 
 MIN_DECISIONS = 20
-DECIDED = ("accepted", "rejected")
 EDITOR_GROUP = "editor"
 
 
@@ -137,37 +135,3 @@ def _kept_model(path: Path, key: str) -> LearnedModel | None:
     except InputError:
         return None  # not ours or damaged: fitted again and overwritten
     return kept if kept.trained.get("decisions") == key else None
-
-
-def decisions_for_training(
-    session: Session, *, before: datetime | None = None, limit: int = 2000
-) -> list[Decision]:
-    """The latest ``limit`` accepted or rejected reviews (pending is no decision), decided before ``before``
-    if given, as (title, text, media, accepted). The crawled title, text and media, not the editor's edits:
-    the model must judge what the crawler will show it."""
-    decided_at = _decision_times().subquery()
-    when = func.coalesce(decided_at.c.at, Review.updated_at)
-    query = (
-        select(Article.title, Article.text, func.coalesce(Article.media, Source.media, ""), Review.status)
-        .join(Review, Review.article_id == Article.id)
-        .join(Source, Article.source_id == Source.id, isouter=True)
-        .join(decided_at, decided_at.c.review_id == Review.id, isouter=True)
-        .where(Review.status.in_(DECIDED))
-        .order_by(when.desc(), Review.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(when < before)
-    return [
-        (title or "", text or "", media or "", status == "accepted")
-        for title, text, media, status in session.execute(query)
-    ]
-
-
-def _decision_times() -> Select[tuple[int, datetime]]:
-    """When each review was last accepted or rejected (an edit or a reordering later is no new decision)."""
-    return (
-        select(ReviewEvent.review_id, func.max(ReviewEvent.at).label("at"))
-        .where(ReviewEvent.action.in_(("accept", "reject")))
-        .group_by(ReviewEvent.review_id)
-    )
