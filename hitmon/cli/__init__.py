@@ -1,7 +1,8 @@
 """The ``hitmon`` command line: thin commands over library calls.
 
-Each command's module is imported when that command runs or shows its help (``COMMANDS``): ``hitmon --help``
-imports none of them, and the settings load when a command first needs them."""
+Each command's module is imported when that command runs or shows its help (``COMMANDS``, and the
+subcommands other modules add to a group, in that group's ``lazy``): ``hitmon --help`` imports none of them,
+and the settings load when a command first needs them."""
 
 from __future__ import annotations
 

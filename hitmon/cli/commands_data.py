@@ -188,6 +188,3 @@ def reextract(app: App, since: datetime | None, source_name: str | None) -> None
         f"{result.updated} updated, {result.unchanged} unchanged, {result.no_html} without stored HTML, "
         f"not articles any more (kept as they were): {failed}"
     )
-
-
-COMMANDS = [extract, score, explain, reextract]

@@ -203,6 +203,3 @@ def export(
             staged.publish()
             session.commit()
     click.echo(f"issue {planned.bulletin.number} ({week}, {len(planned.bulletin.items)} items): {out}")
-
-
-COMMANDS = [candidates, review, export]

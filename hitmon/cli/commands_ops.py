@@ -282,6 +282,3 @@ def demo(app: App, out: Path, accept_count: int) -> None:
     result = run_demo(app.settings, out, accept_count)
     for line in result.report():
         click.echo(line)
-
-
-COMMANDS = [db, sources, crawl, runs, demo]

@@ -155,6 +155,3 @@ def _as_text(report: ProbeReport) -> str:
         lines.append(f"\nleft out ({len(report.skipped)}):")
         lines += [f"  {why}" for why in report.skipped]
     return "\n".join(lines)
-
-
-SOURCES_COMMANDS = [sources_probe]

@@ -132,7 +132,3 @@ def _log_to_stderr() -> None:
     """One line per event on stderr; under systemd the journal adds the time."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the schema check at start-up is not news
-
-
-COMMANDS = [schedule]
-SOURCES_COMMANDS = [sources_health]  # attached to ``hitmon sources`` by the CLI

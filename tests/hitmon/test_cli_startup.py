@@ -97,3 +97,31 @@ def test_options_spelled_out_for_start_up_match_their_source() -> None:
 
     assert EXPORT_FORMATS == FORMATS
     assert tuple(JOBS) == JOB_NAMES
+
+
+def test_every_command_defined_is_listed() -> None:
+    """A command module's commands are found only through the lists of names: one left out of them would
+    be missing from the CLI without an error."""
+    import importlib
+    import pkgutil
+
+    import hitmon.cli
+
+    ctx = click.Context(cli)
+    reachable: set[int] = set()
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        reachable.add(id(command))
+        if isinstance(command, click.Group):
+            reachable.update(id(command.get_command(ctx, sub)) for sub in command.list_commands(ctx))
+    for module_info in pkgutil.iter_modules(hitmon.cli.__path__, "hitmon.cli."):
+        if not module_info.name.startswith("hitmon.cli.commands_"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for attribute, value in vars(module).items():
+            if (
+                isinstance(value, click.Command)
+                and value.callback
+                and value.callback.__module__ == module.__name__
+            ):
+                assert id(value) in reachable, f"{module.__name__}.{attribute} is in no list of commands"
