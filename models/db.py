@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.errors import DatabaseError as DatabaseError  # re-exported: the entry points import it here
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic loads in the functions that migrate: the check every command makes first reads the stamp and the
+# migration files itself (alembic and its scripts would be a tenth of a second of each command's start).
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT = 30.0  # seconds an SQLite statement waits for another process's write to commit
-
-
-class DatabaseError(Exception):
-    """The database cannot be used as asked: printed as one line by the entry points."""
+# ``revision = '0001'`` / ``down_revision = None`` in a migration file, as alembic writes them
+REVISION_LINE = re.compile(
+    r"""^(revision|down_revision)\s*(?::[^=]*)?=\s*(?:'([^'\s]+)'|"([^"\s]+)"|None)\s*$""", re.MULTILINE
+)
 
 
 def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
@@ -73,6 +78,8 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -81,6 +88,9 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Create or migrate the schema to ``revision``; a database that is not hitmon's is refused untouched."""
+    from alembic import command
+    from alembic.util import CommandError
+
     sqlite_tables = _sqlite_tables(engine, must_exist=False)
     if sqlite_tables is not None:  # decided before SQLAlchemy first connects and switches the file to WAL
         _refuse_foreign_schema(engine, sqlite_tables)
@@ -105,6 +115,9 @@ def _refuse_foreign_schema(engine: Engine, tables: set[str]) -> None:
 
 
 def _check_known_revision(engine: Engine, current: str | None) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     if current is None:
         return
     try:
@@ -120,16 +133,49 @@ def _check_known_revision(engine: Engine, current: str | None) -> None:
 
 def downgrade_database(engine: Engine, revision: str) -> None:
     """Migrate the schema back to ``revision`` ("base" drops every table hitmon made)."""
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 
 def schema_revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def declared_head() -> str | None:
+    """The head revision as the migration files declare it, read without alembic; None when a file declares
+    it other than on one ``revision`` and one ``down_revision`` line, or the chain has other than one
+    head (a merge, a branch): then alembic decides."""
+    files = sorted((MIGRATIONS / "versions").glob("*.py"))
+    revisions, parents = set(), set()
+    for path in files:
+        lines = REVISION_LINE.findall(path.read_text(encoding="utf-8"))
+        found = {name: single or double or None for name, single, double in lines}
+        if len(lines) != 2 or set(found) != {"revision", "down_revision"} or not found["revision"]:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(revisions) == len(files) and len(heads) == 1 else None
+
+
+def _stamped_revision(engine: Engine) -> str | None:
+    """The one revision the database is stamped with, read without alembic; None when there is none, or
+    more than one (then alembic decides)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        stamps = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return stamps[0] if len(stamps) == 1 else None
 
 
 def require_current_schema(engine: Engine) -> None:
@@ -138,6 +184,9 @@ def require_current_schema(engine: Engine) -> None:
     if sqlite_tables is not None:
         _refuse_foreign_schema(engine, sqlite_tables)
     try:
+        stamped = _stamped_revision(engine)
+        if stamped is not None and stamped == declared_head():
+            return  # the usual case, decided without alembic
         current = schema_revision(engine)
         if current is None:
             _refuse_foreign_schema(engine, set(inspect(engine).get_table_names()))

@@ -1,47 +1,85 @@
-"""What every command shares: the settings loaded once at the entry point, the database, error handling."""
+"""What every command shares: the settings loaded once at the entry point, the database, error handling.
+
+Only click and the small kernel modules load here: the settings, SQLAlchemy and the migrations load when a
+command first uses them, so that ``--help`` and the parsing of arguments start at once."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from hitmon.cli.errors import errors_to_exit_status
 from hitmon.cli.errors import fail as fail  # re-exported: commands written before errors.py import it here
-from models.db import make_engine, require_current_schema, session_factory, session_scope
-from pipeline.config import Settings
+from hitmon.cli.lazy import LazyGroup
 from pipeline.urls import url_problem
 from pipeline.weeks import IsoWeek
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from pipeline.config import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass
 class App:
-    settings: Settings
-    config_file: Path | None = None  # handed on to the crawl process, which loads the same settings
-    _engine: Engine | None = field(default=None, repr=False)
+    """The settings and the database of one run. Given settings are used as they are; ``App.loading``
+    loads them (config file, environment, flags) when a command first asks for them."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        config_file: Path | None = None,  # handed on to the crawl process, which loads the same settings
+        *,
+        load: Callable[[], Settings] | None = None,
+    ) -> None:
+        if settings is None and load is None:
+            raise TypeError("App needs settings or a way to load them")
+        self._settings, self._load = settings, load
+        self.config_file = config_file
+        self._engine: Engine | None = None
+
+    @classmethod
+    def loading(cls, config_file: Path | None, *, db: str | None) -> App:
+        def load() -> Settings:
+            from pipeline.config import load_settings
+
+            return load_settings(config_file, db=db)
+
+        return cls(config_file=config_file, load=load)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            assert self._load is not None
+            self._settings = self._load()
+        return self._settings
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from models.db import make_engine
+
             self._engine = make_engine(self.settings.db, busy_timeout=self.settings.db_busy_timeout)
         return self._engine
 
     def sessions(self) -> sessionmaker[Session]:
         """Sessions on a database that exists and is migrated; otherwise a clear error."""
+        from models.db import require_current_schema, session_factory
+
         require_current_schema(self.engine)
         return session_factory(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        from models.db import session_scope
+
         with session_scope(self.sessions()) as session:
             yield session
 
@@ -117,7 +155,7 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class HitmonGroup(click.Group):
+class HitmonGroup(LazyGroup):
     """A command group whose parsing and commands end in ``errors_to_exit_status``: one line, no traceback."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:

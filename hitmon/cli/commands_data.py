@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 import click
 
 from hitmon.cli.app import DAY, ROW_ID, URL, App, pass_app, user_errors
-from models.schema import Article
 from pipeline.errors import DropArticle, HitmonError, InputError
 from pipeline.record import ArticleRecord
 from pipeline.weeks import local_midnight_utc
 
-# The stages (trafilatura, jieba, datasketch) load inside the commands that use them: every other command,
-# and every extraction worker process that re-imports this CLI, starts without them.
+# The stages (trafilatura, jieba, datasketch) and the database load inside the commands that use them: every
+# other command, and every extraction worker process that re-imports this CLI, starts without them.
 
 
 @click.command()
@@ -143,6 +142,7 @@ def explain(app: App, article_id: int) -> None:
     Example:
       hitmon explain 12
     """
+    from models.schema import Article
     from pipeline.stages.relevance import explain_verdict, load_relevance
 
     model = load_relevance(app.settings.relevance)
@@ -188,6 +188,3 @@ def reextract(app: App, since: datetime | None, source_name: str | None) -> None
         f"{result.updated} updated, {result.unchanged} unchanged, {result.no_html} without stored HTML, "
         f"not articles any more (kept as they were): {failed}"
     )
-
-
-COMMANDS = [extract, score, explain, reextract]

@@ -30,6 +30,3 @@ def db_vacuum(app: App, raw_html_days: int | None) -> None:
     app.sessions()  # a database that exists and is migrated, or a clear error
     days = raw_html_days or app.settings.retention.raw_html_days
     click.echo(maintain_database(app.engine, days))
-
-
-DB_COMMANDS = [db_vacuum]

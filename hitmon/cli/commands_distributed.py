@@ -41,6 +41,3 @@ def worker(app: App, idle_timeout: float | None, forever: bool) -> None:
     os.environ["HITMON_DB"] = app.settings.db
     sys.stdout.flush()
     os.execv(sys.executable, [sys.executable, "-m", "crawler.distributed_main", *args])
-
-
-COMMANDS = [worker]

@@ -8,19 +8,22 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
-from sqlalchemy import select
 
-from crawler.console import terminal
 from hitmon.cli.app import App, pass_app, user_errors
-from hitmon.cli.show import local_time
-from models.db import upgrade_database
-from models.schema import CrawlRun, Source
-from pipeline.store.articles import save_sources
-from pipeline.store.sources import load_sources
+from hitmon.cli.lazy import Lazy, LazyGroup
+
+# The database, the stores and rich load inside the commands that use them: `--help` needs none of them.
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "vacuum": Lazy(
+            "hitmon.cli.commands_db_vacuum:db_vacuum",
+            "Prune old raw pages (when a retention is set), then VACUUM/ANALYZE; print what was freed.",
+        )
+    },
+)
 def db() -> None:
     """Create or migrate the database schema.
 
@@ -40,11 +43,28 @@ def db_upgrade(app: App) -> None:
     Example:
       hitmon --db sqlite:///hitmon.db db upgrade
     """
+    from models.db import upgrade_database
+
     upgrade_database(app.engine)
     click.echo(f"database ready: {app.engine.url.render_as_string(hide_password=True)}")
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "health": Lazy(
+            "hitmon.cli.commands_schedule:sources_health",
+            "Each source's health now: ok, blocked (an anti-bot challenge), failing (errors only), stale "
+            "(nothing new for longer than its expect_new_within_days), or new (never crawled), with the "
+            "reason.",
+        ),
+        "probe": Lazy(
+            "hitmon.cli.commands_probe:sources_probe",
+            "Fetch one listing page, feed or sitemap and show what a crawl would take: the article links "
+            "found (and why), the links left out (and why), the next page, the feed entries.",
+        ),
+    },
+)
 def sources() -> None:
     """Load and list the sources to crawl.
 
@@ -69,6 +89,9 @@ def sources_load(app: App, file: Path | None) -> None:
     Example:
       hitmon sources load sources.yaml
     """
+    from pipeline.store.articles import save_sources
+    from pipeline.store.sources import load_sources
+
     file = file or app.settings.sources_file
     if file is None:
         raise click.UsageError("name a sources file, or set sources_file in the config")
@@ -91,6 +114,12 @@ def sources_list(app: App, fmt: str) -> None:
     Example:
       hitmon sources list --format json
     """
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from crawler.console import terminal
+    from models.schema import Source
+
     with app.session() as session:
         rows = list(session.scalars(select(Source).order_by(Source.id)))
         data = [
@@ -189,6 +218,13 @@ def runs(app: App, limit: int) -> None:
     Example:
       hitmon runs --limit 3
     """
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from crawler.console import terminal
+    from hitmon.cli.show import local_time
+    from models.schema import CrawlRun
+
     with app.session() as session:
         rows = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)))
         table = Table(
@@ -246,6 +282,3 @@ def demo(app: App, out: Path, accept_count: int) -> None:
     result = run_demo(app.settings, out, accept_count)
     for line in result.report():
         click.echo(line)
-
-
-COMMANDS = [db, sources, crawl, runs, demo]

@@ -6,17 +6,17 @@ import json
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import select
 
 from hitmon.cli.app import App, pass_app, user_errors
-from models.schema import Source
-from pipeline.config import Settings
 from pipeline.errors import HitmonError, InputError
-from pipeline.stages.discover.probe import Kind, ProbeReport, guess_kind, probe
 from pipeline.urls import url_problem
+
+if TYPE_CHECKING:  # the discovery stage and the database load when the command runs, not for --help
+    from pipeline.config import Settings
+    from pipeline.stages.discover.probe import Kind, ProbeReport
 
 KINDS = ("listing", "feed", "sitemap")
 
@@ -61,6 +61,8 @@ def sources_probe(
       hitmon sources probe http://wsjkw.sc.gov.cn/scwsjkw/gzdt/index.shtml --format json
       hitmon sources probe http://www.nhc.gov.cn/xcs/list.shtml --html saved.html
     """
+    from pipeline.stages.discover.probe import guess_kind, probe
+
     url, source_kind, options = _target(app, target)
     options = {**options, **({"link_pattern": link_pattern} if link_pattern else {})}
     if allow_domains:
@@ -87,6 +89,10 @@ def sources_probe(
 def _target(app: App, target: str) -> tuple[str, str | None, dict[str, Any]]:
     """(url, kind, options) of a loaded source named ``target``, else of ``target`` as a URL."""
     if "://" not in target:
+        from sqlalchemy import select
+
+        from models.schema import Source
+
         with app.session() as session:
             source = session.scalar(select(Source).where(Source.name == target))
             if source is None:
@@ -149,6 +155,3 @@ def _as_text(report: ProbeReport) -> str:
         lines.append(f"\nleft out ({len(report.skipped)}):")
         lines += [f"  {why}" for why in report.skipped]
     return "\n".join(lines)
-
-
-SOURCES_COMMANDS = [sources_probe]

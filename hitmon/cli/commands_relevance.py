@@ -74,6 +74,3 @@ def train(
         f"{output}: {trained['items']} items ({trained['hits']} hits) from {len(trained['groups'])} sources; "
         f"flags at probability >= {model.threshold:.4f} (recall {trained['target_recall']} by source CV)"
     )
-
-
-COMMANDS = [relevance]

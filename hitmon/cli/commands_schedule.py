@@ -8,18 +8,16 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from crawler.console import terminal
 from hitmon.cli.app import App, pass_app, user_errors
-from hitmon.cli.show import local_time
-from models.types import utcnow
-from pipeline.ops.health import assess_sources
-from scheduler.jobs import JOBS
+
+# The scheduler, the database and rich load inside the commands that use them: `--help` needs none of them.
+
+JOB_NAMES = ("crawl", "digest", "maintenance")  # scheduler.jobs.JOBS, which a test keeps equal
 
 
 @click.command()
-@click.option("--once", "job", type=click.Choice(list(JOBS)), help="Run this job now, then exit.")
+@click.option("--once", "job", type=click.Choice(JOB_NAMES), help="Run this job now, then exit.")
 @click.option(
     "--list", "show_jobs", is_flag=True, help="Show the jobs with their last and next runs, then exit."
 )
@@ -72,6 +70,13 @@ def sources_health(app: App, fmt: str) -> None:
       hitmon sources health
       hitmon sources health --format json
     """
+    from rich.table import Table
+
+    from crawler.console import terminal
+    from hitmon.cli.show import local_time
+    from models.types import utcnow
+    from pipeline.ops.health import assess_sources
+
     with app.session() as session:
         assessed = assess_sources(session, utcnow(), app.settings.schedule.expect_new_within_days)
     if fmt == "json":
@@ -90,6 +95,11 @@ def sources_health(app: App, fmt: str) -> None:
 
 
 def _print_jobs(app: App) -> None:
+    from rich.table import Table
+
+    from crawler.console import terminal
+    from hitmon.cli.show import local_time
+    from models.types import utcnow
     from scheduler.ledger import last_job_runs
     from scheduler.service import job_triggers, schedule_timezone
 
@@ -122,7 +132,3 @@ def _log_to_stderr() -> None:
     """One line per event on stderr; under systemd the journal adds the time."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the schema check at start-up is not news
-
-
-COMMANDS = [schedule]
-SOURCES_COMMANDS = [sources_health]  # attached to ``hitmon sources`` by the CLI

@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import select
 
 from hitmon.cli.app import App, pass_app, user_errors
-from models.schema import User
 
 
 @click.command()
@@ -104,6 +102,10 @@ def users_list(app: App) -> None:
     Example:
       hitmon users list
     """
+    from sqlalchemy import select
+
+    from models.schema import User
+
     with app.session() as session:
         for user in session.scalars(select(User).order_by(User.username)):
             state = "active" if user.active else "inactive"
@@ -114,6 +116,3 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-
-COMMANDS = [serve, users]

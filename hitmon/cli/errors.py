@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from models.db import DatabaseError
+from models.errors import DatabaseError
 from pipeline.errors import HitmonError
 
 FAILED = 1
@@ -52,6 +51,9 @@ def describe(exc: BaseException) -> tuple[str, int]:
         return str(exc), exc.exit_code
     if isinstance(exc, DatabaseError):
         return str(exc), FAILED
+    # imported here: the CLI starts without SQLAlchemy, and only an error that may be its own needs it
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
         return "the database stayed locked by another process past db_busy_timeout: try again", BUSY
     if isinstance(exc, SQLAlchemyError):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
-from pipeline.desk.candidates import Candidate
+if TYPE_CHECKING:
+    from pipeline.desk.candidates import Candidate
 
 
 def local_time(moment: datetime | None, timezone: str) -> str:

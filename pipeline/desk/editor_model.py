@@ -3,8 +3,10 @@
 The shipped model (pipeline.stages.relevance.learned) keeps the features it was fitted on; the accepted and
 rejected reviews are added to them as a group of their own, each counting ``relevance.editor_decision_weight``
 labelled items, and the logistic regression is fitted again (threshold by grouped CV, as in training).
-Fitting takes seconds and embedding the decisions more, so the fitted model is kept in
-``relevance.editor_model_file`` and fitted again only when the decisions change. Until there are
+Fitting takes seconds and embedding the decisions more, so each fitted model is kept beside
+``relevance.editor_model_file``, named by its decisions, and fitted again only when they change. Each week
+has its own (the decisions made before it began), so the last few are kept: an editor going from this
+week's list to last week's and back fits nothing. Until there are
 ``relevance.editor_min_decisions`` decisions of both kinds there is no editor model.
 """
 
@@ -12,26 +14,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models.schema import Article, Review, ReviewEvent, Source
 from pipeline.config import RelevanceSettings
+from pipeline.desk.decisions import Decision, decisions_for_training
 from pipeline.errors import InputError
 from pipeline.stages.relevance import RelevanceModel, load_relevance
 from pipeline.stages.relevance.embedding import EMBEDDER_NAME
 from pipeline.stages.relevance.learned import LearnedModel, load_learned
 from pipeline.stages.relevance.training import LabelledItem, featurise, retrain
 
-Decision = tuple[str, str, str, bool]  # title, text, media, accepted
+__all__ = ["Decision", "EditorModel", "decisions_for_training", "editor_model_for", "train_editor_model"]
 
 MIN_DECISIONS = 20
-DECIDED = ("accepted", "rejected")
+KEPT_MODELS = 4  # fitted models kept, the least recently used removed: a few weeks an editor goes between
+KEY_CHARS = 16  # of the decisions' key in a kept model's file name
 EDITOR_GROUP = "editor"
 
 
@@ -104,15 +107,19 @@ def decisions_key(examples: Sequence[Decision]) -> str:
 
 def editor_model_for(session: Session, settings: RelevanceSettings, before: datetime) -> EditorModel | None:
     """The model of the editor's decisions made before ``before`` (a week's start: a week's own decisions
-    never re-rank it), or None while there are fewer than ``settings.editor_min_decisions``. The kept model
-    in ``settings.editor_model_file`` is used while the decisions are the same."""
+    never re-rank it), or None while there are fewer than ``settings.editor_min_decisions``. A model kept
+    for the same decisions is used as it is."""
     examples = decisions_for_training(session, before=before)
     if len(examples) < settings.editor_min_decisions or not settings.learned:
         return None
     relevance = load_relevance(settings.model_copy(update={"learned": False}))
     cache = settings.editor_model_file.with_suffix(".embeddings.npz")
-    kept = _kept_model(settings.editor_model_file, decisions_key(examples))
+    key = decisions_key(examples)
+    path = kept_model_path(settings.editor_model_file, key)
+    kept = _kept_model(path, key)
     if kept is not None:
+        with suppress(OSError):  # recently used: the last to be removed (a read-only folder keeps all)
+            path.touch()
         trained = kept.trained
         return EditorModel(kept, relevance, int(trained["accepted"]), int(trained["rejected"]), cache)  # type: ignore[call-overload]
     base = load_relevance(settings).learned
@@ -126,8 +133,28 @@ def editor_model_for(session: Session, settings: RelevanceSettings, before: date
         cache=cache,
     )
     if model is not None:
-        model.learned.save(settings.editor_model_file)
+        model.learned.save(path)
+        _remove_least_used(settings.editor_model_file)
     return model
+
+
+def kept_model_path(file: Path, key: str) -> Path:
+    """Where the model fitted on the decisions with this key is kept: ``<file stem>.<key>.npz`` beside
+    ``file``."""
+    return file.with_name(f"{file.stem}.{key[:KEY_CHARS]}{file.suffix}")
+
+
+def _remove_least_used(file: Path) -> None:
+    kept = sorted(file.parent.glob(f"{file.stem}.{'[0-9a-f]' * KEY_CHARS}{file.suffix}"), key=_last_used)
+    for path in kept[:-KEPT_MODELS]:
+        path.unlink(missing_ok=True)
+
+
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
 
 
 def _kept_model(path: Path, key: str) -> LearnedModel | None:
@@ -139,37 +166,3 @@ def _kept_model(path: Path, key: str) -> LearnedModel | None:
         return None  # not ours or damaged: fitted again and overwritten
     same = kept.trained.get("decisions") == key and kept.embedder == EMBEDDER_NAME
     return kept if same else None  # fitted again after new decisions or another embedding model
-
-
-def decisions_for_training(
-    session: Session, *, before: datetime | None = None, limit: int = 2000
-) -> list[Decision]:
-    """The latest ``limit`` accepted or rejected reviews (pending is no decision), decided before ``before``
-    if given, as (title, text, media, accepted). The crawled title, text and media, not the editor's edits:
-    the model must judge what the crawler will show it."""
-    decided_at = _decision_times().subquery()
-    when = func.coalesce(decided_at.c.at, Review.updated_at)
-    query = (
-        select(Article.title, Article.text, func.coalesce(Article.media, Source.media, ""), Review.status)
-        .join(Review, Review.article_id == Article.id)
-        .join(Source, Article.source_id == Source.id, isouter=True)
-        .join(decided_at, decided_at.c.review_id == Review.id, isouter=True)
-        .where(Review.status.in_(DECIDED))
-        .order_by(when.desc(), Review.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(when < before)
-    return [
-        (title or "", text or "", media or "", status == "accepted")
-        for title, text, media, status in session.execute(query)
-    ]
-
-
-def _decision_times() -> Select[tuple[int, datetime]]:
-    """When each review was last accepted or rejected (an edit or a reordering later is no new decision)."""
-    return (
-        select(ReviewEvent.review_id, func.max(ReviewEvent.at).label("at"))
-        .where(ReviewEvent.action.in_(("accept", "reject")))
-        .group_by(ReviewEvent.review_id)
-    )

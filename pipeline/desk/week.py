@@ -8,18 +8,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models.schema import Article, Issue, ReviewStatus
-from pipeline.config import Settings
+from pipeline.config import RelevanceSettings, Settings
 from pipeline.desk import review
 from pipeline.desk.candidates import Candidate, accepted_in_order, candidate_window, weekly_candidates
+from pipeline.desk.decisions import decision_count
 from pipeline.desk.overview import candidate_sources, filter_candidates
 from pipeline.desk.printed import printed
 from pipeline.errors import HitmonError
 from pipeline.weeks import IsoWeek
+
+if TYPE_CHECKING:  # numpy and the relevance stages load only when there is an editor model to use
+    from pipeline.desk.editor_model import EditorModel
 
 # The week page's status filter (?status=...): "open" is the default, decided items folded away.
 STATUS_FILTERS = {"open": (ReviewStatus.PENDING,), "all": tuple(ReviewStatus)}
@@ -209,15 +214,25 @@ def moved(ids: list[int], item: int, step: int) -> list[int]:
 
 
 def _ranked(session: Session, settings: Settings, week: IsoWeek) -> list[Candidate]:
-    from pipeline.desk.editor_model import editor_model_for  # scikit-learn loads only here
-
     start, _ = candidate_window(session, week, settings.timezone)
-    editor = editor_model_for(session, settings.relevance, before=start)
     return weekly_candidates(
         session,
         week,
         settings.timezone,
         flagged_only=False,
-        editor=editor,
+        editor=_editor_model(session, settings.relevance, before=start),
         editor_weight=settings.relevance.editor_weight,
     )
+
+
+def _editor_model(session: Session, settings: RelevanceSettings, before: datetime) -> EditorModel | None:
+    """The editor model for a week starting at ``before``; None when it would move nothing (weight 0, no
+    learned stage) or there are too few decisions: counted first, so that numpy, the relevance stages and
+    the embedder load only when a model is used."""
+    if not settings.learned or settings.editor_weight == 0:
+        return None
+    if decision_count(session, before=before) < settings.editor_min_decisions:
+        return None
+    from pipeline.desk.editor_model import editor_model_for
+
+    return editor_model_for(session, settings, before=before)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import docx
 import pytest
 from click.testing import CliRunner, Result
@@ -29,10 +30,14 @@ def run(db_url: str, *args: str, input: str | None = None) -> Result:
 
 
 def all_commands() -> list[list[str]]:
+    """Every command and subcommand the CLI lists, those it imports only when used included."""
+    ctx = click.Context(cli)
     names = []
-    for name, command in cli.commands.items():
+    for name in cli.list_commands(ctx):
         names.append([name])
-        names.extend([name, sub] for sub in getattr(command, "commands", {}))
+        command = cli.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            names.extend([name, sub] for sub in command.list_commands(ctx))
     return names
 
 

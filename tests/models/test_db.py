@@ -8,7 +8,11 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 
 from models.db import (
+    MIGRATIONS,
     DatabaseError,
+    declared_head,
+    downgrade_database,
+    head_revision,
     make_engine,
     require_current_schema,
     session_factory,
@@ -89,6 +93,38 @@ def test_an_unknown_revision_is_refused_on_each_kind(engine: Engine) -> None:
     for check in (upgrade_database, require_current_schema):
         with pytest.raises(DatabaseError, match="at revision f00dfeed, which this hitmon does not know"):
             check(engine)
+
+
+def test_the_head_read_without_alembic_is_alembics() -> None:
+    assert declared_head() == head_revision() is not None
+
+
+def test_an_older_revision_is_refused_on_each_kind(engine: Engine) -> None:
+    """The check without alembic passes only the head: one migration back, the database needs upgrading."""
+    downgrade_database(engine, "-1")
+    with pytest.raises(DatabaseError, match=r"is at revision .*: run `hitmon db upgrade`"):
+        require_current_schema(engine)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text + "\nrevision = 'again'\n",  # two revision lines
+        lambda text: text.replace("revision = '0001'", "revision = make_id()"),  # not a plain string
+    ],
+)
+def test_a_migration_file_declared_otherwise_is_left_to_alembic(tmp_path: Path, monkeypatch, change) -> None:  # type: ignore[no-untyped-def]
+    import models.db
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        (versions / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(models.db, "MIGRATIONS", tmp_path)
+    assert declared_head() == head_revision()
+    first = versions / "0001_initial_schema.py"
+    first.write_text(change(first.read_text(encoding="utf-8")), encoding="utf-8")
+    assert declared_head() is None
 
 
 @pytest.mark.parametrize(

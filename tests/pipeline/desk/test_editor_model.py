@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -12,6 +13,7 @@ from pipeline.desk import review
 from pipeline.desk.editor_model import decisions_for_training, train_editor_model
 from pipeline.desk.ranking import rerank_score
 from pipeline.stages.relevance import load_relevance
+from pipeline.stages.relevance.learned import load_learned
 from tests.pipeline.factories import record, store
 
 PLACES = ["省", "市", "县", "区", "某地", "全国", "我市", "多地", "江南省", "西部", "本市", "山区"]
@@ -129,9 +131,43 @@ def test_editor_model_for_uses_only_decisions_made_before_the_week(engine, tmp_p
         assert model.accept_probability("医保结算系统再升级", "", "") > model.accept_probability(
             "医院招聘护士", "", ""
         )
-        assert kept.exists()
-        fitted_at = kept.stat().st_mtime_ns
+        (fitted,) = kept_models(tmp_path)
+        fitted_at = fitted.stat().st_ctime_ns  # the kept model's content; its mtime says when it was used
         again = editor_model_for(session, settings, before=datetime(2100, 1, 1, tzinfo=UTC))
-        assert again is not None and kept.stat().st_mtime_ns == fitted_at  # same decisions: not refitted
+        assert again is not None and kept_models(tmp_path) == [fitted]
+        assert fitted.stat().st_ctime_ns >= fitted_at
+        assert load_learned(fitted).trained == model.learned.trained  # same decisions: not refitted
         too_few = RelevanceSettings(editor_min_decisions=30, editor_model_file=kept)
         assert editor_model_for(session, too_few, before=datetime(2100, 1, 1, tzinfo=UTC)) is None
+
+
+def kept_models(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("editor.*.npz") if not p.name.endswith(".embeddings.npz"))
+
+
+def test_each_week_keeps_its_model_and_the_least_used_go(engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Weeks differ in the decisions made before them: going back and forth between two weeks fits each
+    once, and only the KEPT_MODELS last used stay."""
+    from pipeline.desk import editor_model
+
+    liked = [record(n, 23, title=f"医保结算系统第{n}期上线") for n in range(12)]
+    other = [record(n, 23, title=f"某医院招聘护士第{n}批") for n in range(100, 112)]
+    ids = store(engine, *liked, *other)
+    settings = RelevanceSettings(editor_min_decisions=20, editor_model_file=tmp_path / "editor.npz")
+    with session_scope(session_factory(engine)) as session:
+        review.decide(session, ids[:12], "accept")
+        review.decide(session, ids[12:], "reject")
+        events = session.scalars(select(ReviewEvent).order_by(ReviewEvent.id)).all()
+        for day, event in enumerate(events, start=1):  # one decision a day, from 2018-03-01
+            event.at = datetime(2018, 3, day, tzinfo=UTC)
+    fits: list[int] = []
+    train = editor_model.train_editor_model
+    monkeypatch.setattr(editor_model, "train_editor_model", lambda *a, **k: fits.append(1) or train(*a, **k))
+    weeks = [datetime(2018, 3, day, 12, tzinfo=UTC) for day in (20, 21, 22, 23, 24)]  # 20 .. 24 decisions
+    with session_scope(session_factory(engine)) as session:
+        for before in (weeks[0], weeks[1], weeks[0], weeks[1]):
+            assert editor_model.editor_model_for(session, settings, before=before) is not None
+        assert len(fits) == 2 and len(kept_models(tmp_path)) == 2
+        for before in weeks[2:]:
+            assert editor_model.editor_model_for(session, settings, before=before) is not None
+        assert len(fits) == 5 and len(kept_models(tmp_path)) == editor_model.KEPT_MODELS
