@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Distributed-crawl benchmark: 1, 2 and 3 local ``hitmon worker`` processes against one ``hitmon crawl``.
+"""Distributed-crawl benchmark: local ``hitmon worker`` processes on one Redis frontier and PostgreSQL.
 
     python benchmarks/distributed.py [--pages N] [--workers 1,2,3] [--db URL] [--redis URL]
+    python benchmarks/distributed.py --latency [--sites 20] [--pages 40] [--delay 0.3] [--interval 0.5]
+                                     [--concurrency 2] [--workers 1,2,4]
+
+The default scenario is bound by CPU; ``--latency`` is bound by the sites' latency and politeness
+(see ``run_latency`` below).
 
 Serves ``generate_site(N)`` (benchmarks/generated_site.py) on 127.0.0.1 and, on a PostgreSQL database
 whose public schema it empties before every run (give it a database of its own), crawls it:
@@ -17,13 +22,27 @@ processes each, at least one: inline). Reported per run: articles stored, wall s
 (user + sys of the run's processes, from the rusage of reaped children) as seconds and as cores busy.
 On one machine the workers share its cores, so this measures the overhead of the Redis frontier more
 than the scaling, which needs more hosts (see docs/operations.md).
+
+``--latency``: ``--sites`` generated sites (``--pages`` articles each, a seed of their own), each on a
+loopback address of its own (127.0.0.2, 127.0.0.3 ...: a host name of its own for Scrapy and for the
+politeness slot), served by one asyncio server that answers every request after ``--delay`` seconds
+without holding up the others. Each worker may have ``--concurrency`` requests in flight
+(``crawl.concurrency``) and every host gets at most one request per ``--interval`` seconds over all the
+workers (``distributed.domain_interval``, enforced in Redis). The K workers are started first (as
+``hitmon worker --forever`` services are) and the clock runs from seeding to the frontier drained. A
+worker is then bound by concurrency / delay pages per second, the crawl by sites / interval: the
+benchmark checks that throughput grows with K while the server sees no host asked more often than the
+interval allows (the smallest gap between two requests to one host, and the largest number of
+requests to one host in any window of one interval).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +57,7 @@ from sqlalchemy import func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generated_site import LINK_PATTERN, LISTING_URL_PATH, generate_site, is_article_path
+from benchmarks.slow_sites import SlowSites
 from crawler.distributed import crawl_distributed, wait_drained
 from hitmon.samplesite import serve_pages
 from models.db import make_engine, session_factory, session_scope, upgrade_database
@@ -159,25 +179,164 @@ def run_workers(db_url: str, site_url: str, redis_url: str, count: int) -> Resul
     return Result(f"{count} worker{'s' if count > 1 else ''}", stored(db_url), seconds, children_cpu() - cpu)
 
 
+# The latency-bound scenario.
+
+
+@dataclass(frozen=True)
+class Politeness:
+    requests: int
+    hosts: int
+    smallest_gap: float  # seconds between two requests to one host, over every host
+    peak_in_interval: int  # most requests to one host in any window of one interval
+    busiest_rate: float  # requests/s of the busiest host over the run
+
+    @classmethod
+    def of(cls, arrivals: dict[str, list[float]], interval: float, seconds: float) -> Politeness:
+        gaps = [b - a for times in arrivals.values() for a, b in itertools.pairwise(times)]
+        peak = 0
+        for times in arrivals.values():
+            for index, start in enumerate(times):
+                peak = max(peak, sum(1 for t in times[index : index + 4] if t - start < interval))
+        busiest = max((len(times) for times in arrivals.values()), default=0)
+        return cls(
+            sum(len(times) for times in arrivals.values()),
+            sum(1 for times in arrivals.values() if times),
+            min(gaps, default=0.0),
+            peak,
+            busiest / seconds if seconds else 0.0,
+        )
+
+
+def load_sources(db_url: str, urls: list[str], pages: int) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database(engine)
+    engine.dispose()
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as sources:
+        sources.write("sources:\n")
+        for number, url in enumerate(urls):
+            sources.write(
+                f"  - name: 站点{number:02d}\n    kind: listing\n    url: {url}{LISTING_URL_PATH}\n"
+                f"    link_pattern: '{LINK_PATTERN}'\n    max_pages: {pages + 100}\n"
+            )
+    load = [sys.executable, "-c", "from hitmon.cli import main; main()", "sources", "load", sources.name]
+    subprocess.run(load, env=environment(db_url, ""), check=True, stdout=subprocess.DEVNULL)
+    os.unlink(sources.name)
+
+
+def run_latency(args: argparse.Namespace, sites: SlowSites, count: int) -> tuple[Result, Politeness]:
+    load_sources(args.db, sites.urls, args.pages)
+    prefix = f"hitmon-bench-{uuid.uuid4().hex[:8]}"
+    distributed = DistributedSettings(redis_url=args.redis, key_prefix=prefix, domain_interval=args.interval)
+    settings = Settings(db=args.db, distributed=distributed)
+    env = {
+        **environment(args.db, prefix, args.redis),
+        "HITMON_CRAWL__CONCURRENCY": str(args.concurrency),
+        "HITMON_CRAWL__CONCURRENCY_PER_DOMAIN": str(args.concurrency),
+        "HITMON_CRAWL__DOWNLOAD_DELAY": "0",
+        "HITMON_CRAWL__MAX_PAGES": str(args.pages + 100),
+        "HITMON_CRAWL__EXTRACT_WORKERS": str(max(1, (os.cpu_count() or 1) // count)),
+        "HITMON_DISTRIBUTED__DOMAIN_INTERVAL": str(args.interval),
+    }
+    client = redis.Redis.from_url(args.redis)
+    cpu = children_cpu()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "crawler.distributed_main", "--forever"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(count)
+    ]
+    try:
+        # Started as services are: the clock runs from the seeding, once every worker is listening.
+        deadline = time.monotonic() + 120
+        while client.scard(f"{prefix}:workers") < count:
+            if time.monotonic() > deadline or any(worker.poll() is not None for worker in workers):
+                raise SystemExit(f"{count} workers did not start")
+            time.sleep(0.05)
+        started = time.monotonic()
+        crawl_distributed(settings, wait=0)
+        drained = wait_drained(settings, timeout=1800, poll=0.05)
+        seconds = time.monotonic() - started
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=120)
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+    if not drained.drained:
+        raise SystemExit(f"{count} workers did not drain the frontier: {drained}")
+    name = f"{count} worker{'s' if count > 1 else ''}"
+    politeness = Politeness.of(sites.arrivals_since(started), args.interval, seconds)
+    return Result(name, stored(args.db), seconds, children_cpu() - cpu), politeness
+
+
+def latency_main(args: argparse.Namespace) -> None:
+    counts = [int(part) for part in (args.workers or "1,2,4").split(",")]
+    generated = [generate_site(args.pages, seed=number) for number in range(args.sites)]
+    articles = sum(is_article_path(path) for site in generated for path in site)
+    per_worker = args.concurrency / args.delay
+    print(
+        f"{args.sites} sites, {articles} articles; answers delayed {args.delay} s; {args.concurrency} "
+        f"requests in flight per worker (<= {per_worker:.1f} pages/s a worker); one request per "
+        f"{args.interval} s a host over all workers (<= {args.sites / args.interval:.0f} pages/s in all); "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"{'run':<10} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'ratio':>6} {'cpu s':>7} "
+        f"{'requests':>8} {'min gap s':>9} {'peak/intv':>9} {'busiest/s':>9} {'load':>5}"
+    )
+    first = None
+    with SlowSites(generated, args.delay).running() as sites:
+        for count in counts:
+            result, polite = run_latency(args, sites, count)
+            rate = result.articles / result.seconds
+            first = first or rate
+            print(
+                f"{result.name:<10} {result.articles:>8} {result.seconds:>8.1f} {rate:>8.1f} "
+                f"{rate / first:>6.2f} {result.cpu:>7.1f} {polite.requests:>8} {polite.smallest_gap:>9.3f} "
+                f"{polite.peak_in_interval:>9} {polite.busiest_rate:>9.2f} {os.getloadavg()[0]:>5.1f}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pages", type=int, default=300)
-    parser.add_argument("--workers", default="1,2,3")
+    parser.add_argument("--pages", type=int, help="articles (per site with --latency); 300 / 40")
+    parser.add_argument("--workers", help="worker counts: 1,2,3 (1,2,4 with --latency)")
     parser.add_argument(
         "--db",
         default=os.environ.get("HITMON_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1/hitmon_bench"),
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--latency", action="store_true", help="the latency- and politeness-bound scenario")
+    parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--delay", type=float, default=0.3, help="seconds before each answer")
+    parser.add_argument("--interval", type=float, default=0.5, help="distributed.domain_interval")
+    parser.add_argument("--concurrency", type=int, default=2, help="crawl.concurrency of each worker")
     args = parser.parse_args()
-    pages = generate_site(args.pages)
+    if args.latency:
+        args.pages = args.pages or 40
+        latency_main(args)
+        return
+    pages = generate_site(args.pages or 300)
     articles = sum(is_article_path(path) for path in pages)
     print(f"generated site: {articles} articles, {len(pages) - articles} other pages; {os.cpu_count()} cores")
     print(f"{'run':<20} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'cpu s':>8} {'cores':>6}")
     with serve_pages(pages) as site:
         print(run_reference(args.db, site.base_url).row(), flush=True)
-        for count in (int(part) for part in args.workers.split(",")):
+        for count in (int(part) for part in (args.workers or "1,2,3").split(",")):
             print(run_workers(args.db, site.base_url, args.redis, count).row(), flush=True)
 
 
