@@ -20,7 +20,6 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
-from twisted.internet import reactor
 from twisted.internet.base import DelayedCall
 from twisted.internet.task import LoopingCall
 
@@ -147,6 +146,8 @@ class RedisScheduler:
 
     def _wake_in(self, seconds: float) -> None:
         """Ask the engine for requests again when a host is free, rather than at the next poll."""
+        from twisted.internet import reactor  # the one Scrapy installed: importing it earlier installs one
+
         if self.wake is None or not self.wake.active():
             self.wake = reactor.callLater(seconds, self._wake_engine)  # type: ignore[attr-defined]
 
