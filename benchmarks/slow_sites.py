@@ -24,6 +24,7 @@ class SlowSites:
         self.sites, self.delay = sites, delay
         self.urls: list[str] = []
         self.arrivals: dict[str, list[float]] = defaultdict(list)  # "ip:port" -> monotonic times
+        self.log: list[tuple[float, str, str]] = []  # (monotonic time, host, request line)
         self._lock = threading.Lock()
 
     def arrivals_since(self, start: float) -> dict[str, list[float]]:
@@ -37,7 +38,9 @@ class SlowSites:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 with self._lock:
-                    self.arrivals[host].append(time.monotonic())
+                    now = time.monotonic()
+                    self.arrivals[host].append(now)
+                    self.log.append((now, host, head.split(b"\r\n", 1)[0].decode("latin-1")))
                 target = head.split(b" ", 2)[1].decode("latin-1")
                 page = pages.get(target.split("?", 1)[0])
                 await asyncio.sleep(self.delay)

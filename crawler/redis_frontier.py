@@ -10,6 +10,7 @@ Keys, all under one prefix (``distributed.key_prefix``):
 - ``P:alive:W``: expires ``alive_ttl`` after W's last heartbeat; ``P:workers`` names every worker.
   A worker whose alive key has expired is dead: its processing list goes back to the frontier.
 - ``P:seen``: the Bloom filter bitmap (k bits per fingerprint, tested and set atomically in Lua).
+- ``P:robots:HOST``: the host's robots.txt as the first worker to need it fetched it, for the others.
 - ``P:slot:HOST``: a per-domain politeness slot (SET NX PX): while it exists, no worker sends HOST a
   request. ``pop_polite`` takes the oldest request whose host's slot is free and reserves the slot in
   the same step, so a worker never holds a request that must wait for its host.
@@ -64,17 +65,30 @@ return wait
 """
 
 # Restarts the host's slot from now when this request still holds it (value ARGV[1]): the interval then
-# runs from the sending, not from the pop.
+# runs from the sending, not from the pop. The value gets a "!": the request is sent.
 _RENEW_SLOT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('SET', KEYS[1], ARGV[1] .. '!', 'PX', ARGV[2])
   return 1
 end
 return 0
 """
 
+# Takes the host's slot (value ARGV[2], ARGV[3] ms) when it is free, or when a pop of this worker holds
+# it (a value starting with ARGV[1]) for a request not yet sent: the one request of a worker that can go
+# before such a request is the robots.txt fetch it waits for. Otherwise the milliseconds left.
+_TAKE_SLOT = """
+local held = redis.call('GET', KEYS[1])
+if (not held) or (string.sub(held, 1, #ARGV[1]) == ARGV[1] and string.sub(held, -1) ~= '!') then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 0
+end
+return math.max(redis.call('PTTL', KEYS[1]), 1)
+"""
+
 POP_WINDOW = 1000  # oldest requests looked at for one whose host is free; beyond, a crawl waits
 POP_CHUNK = 100
+ROBOTS_TTL = 12 * 3600  # seconds a shared robots.txt is kept (a new crawl forgets it anyway)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +120,7 @@ class Frontier:
         self._bloom_add = client.register_script(_BLOOM_ADD)
         self._pop_polite = client.register_script(_POP_POLITE)
         self._renew_slot = client.register_script(_RENEW_SLOT)
+        self._take_slot = client.register_script(_TAKE_SLOT)
 
     def processing_key(self, worker_id: str | None = None) -> str:
         return f"{self.prefix}:processing:{worker_id or self.worker_id}"
@@ -215,19 +230,32 @@ class Frontier:
         when the slot is no longer this token's (it expired: the request must take it again)."""
         return bool(self._renew_slot(keys=[self.slot_key(host)], args=[token, _milliseconds(interval)]))
 
+    def slot_token(self, number: int) -> str:
+        """The value of a slot ``pop_polite`` takes for this worker's ``number``-th request."""
+        return f"{self.worker_id}/{number}"
+
     def take_slot(self, host: str, interval: float) -> float:
-        """Take the host's slot for ``interval`` seconds; 0 when taken, otherwise the seconds to wait."""
-        key = self.slot_key(host)
-        if self.client.set(key, self.worker_id or b"-", nx=True, px=_milliseconds(interval)):
-            return 0.0
-        remaining = self.client.pttl(key)
-        return max(remaining, 1) / 1000 if remaining and remaining > 0 else 0.001
+        """Take the host's slot for ``interval`` seconds; 0 when taken, otherwise the seconds to wait.
+        A slot this worker's pop holds for a request not yet sent is taken over (see _TAKE_SLOT)."""
+        args = [self.slot_token(0)[:-1], self.worker_id or "-", _milliseconds(interval)]
+        return int(self._take_slot(keys=[self.slot_key(host)], args=args)) / 1000
+
+    # robots.txt, fetched once for every worker.
+
+    def robots(self, host: str) -> bytes | None:
+        return self.client.get(f"{self.prefix}:robots:{host}")
+
+    def keep_robots(self, host: str, body: bytes) -> None:
+        self.client.set(f"{self.prefix}:robots:{host}", body, ex=ROBOTS_TTL)
 
     # A new crawl.
 
     def reset(self) -> None:
-        """Forget the previous crawl's fingerprints (the filter is sized per crawl, so it never fills up)."""
+        """Forget the previous crawl's fingerprints (the filter is sized per crawl, so it never fills up)
+        and robots.txt files (a site may have changed its own)."""
         self.client.delete(self.seen_key)
+        for key in self.client.scan_iter(match=f"{self.prefix}:robots:*", count=500):
+            self.client.delete(key)
 
     def clear(self) -> None:
         """Delete every key under the prefix (tests, and ``hitmon worker --reset``)."""

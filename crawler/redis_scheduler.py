@@ -16,14 +16,17 @@ import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from twisted.internet.base import DelayedCall
 from twisted.internet.task import LoopingCall
 
-from crawler.middlewares import LoopRecordingDupeFilter
+from crawler.middlewares import LoopRecordingDupeFilter, SharedRobotsTxtMiddleware
 from crawler.redis_frontier import BloomShape, Frontier
 from pipeline.config import DistributedSettings
 
@@ -128,7 +131,7 @@ class RedisScheduler:
         if self.interval > 0:
             # Only a request whose host may be asked now: one waiting for its host would hold one of this
             # worker's concurrency slots idle while requests to free hosts wait behind it.
-            token = f"{self.frontier.worker_id}:{next(self.tokens)}"
+            token = self.frontier.slot_token(next(self.tokens))
             data, wait = self.frontier.pop_polite(self.interval, token)
             if data is None and wait > 0:
                 self._wake_in(wait)
@@ -165,7 +168,8 @@ class DomainSlotMiddleware:
     """At most one request per ``distributed.domain_interval`` seconds to a host across every worker. A
     request popped with its host's slot (RedisScheduler) restarts the slot now, just before it is sent;
     any other (robots.txt, or a request whose slot expired before it got here) takes the host's slot in
-    Redis (SET NX PX), waiting for it when another request holds it."""
+    Redis, waiting for it when another request holds it. The robots.txt fetch a popped request waits for
+    goes in that request's place, which then waits one interval more."""
 
     def __init__(self, frontier: Frontier, interval: float):
         self.frontier, self.interval = frontier, interval
@@ -184,3 +188,24 @@ class DomainSlotMiddleware:
             return
         while wait := self.frontier.take_slot(host, self.interval):
             await asyncio.sleep(wait)
+
+
+class FrontierRobotsTxtMiddleware(SharedRobotsTxtMiddleware):
+    """robots.txt fetched once per crawl for every worker: the first worker to need a site's file keeps
+    its body in Redis, the others parse that copy. Fetched by each of K workers, it would cost the site
+    K requests, and each fetch holds the site's politeness slot and one of its worker's request slots."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.frontier = crawler_frontier(crawler.settings)
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        host = slot_host(request)
+        if host not in self._parsers and (body := self.frontier.robots(host)) is not None:
+            self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
+        return await super().robot_parser(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        # Scrapy's own step from a fetched robots.txt to its parser: the one place that sees the body.
+        self.frontier.keep_robots(netloc, response.body)
+        await super()._parse_robots(response, netloc, request)

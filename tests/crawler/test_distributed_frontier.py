@@ -138,6 +138,37 @@ def test_a_request_popped_with_its_slot_is_sent_at_once_and_restarts_it(
     assert time.monotonic() - started >= 0.25
 
 
+def test_robots_txt_goes_in_the_place_of_the_request_that_waits_for_it(
+    redis_url: str, redis_prefix: str
+) -> None:
+    one, two = frontier(redis_url, redis_prefix, "one"), frontier(redis_url, redis_prefix, "two")
+    one.push(b"a.test r1")
+    token = one.slot_token(0)
+    assert one.pop_polite(60, token)[0] == b"a.test r1"  # a.test's slot held for r1, not yet sent
+    assert two.take_slot("a.test", 60) > 59  # another worker waits
+    assert one.take_slot("a.test", 60) == 0  # this worker's robots.txt fetch for r1 goes now
+    assert not one.renew_slot("a.test", token, 60)  # and r1 waits its turn after it
+    assert one.take_slot("a.test", 60) > 59  # a slot taken to send is not taken over
+
+
+def test_a_sent_request_keeps_its_slot_from_its_own_worker(redis_url: str, redis_prefix: str) -> None:
+    one = frontier(redis_url, redis_prefix, "one")
+    one.push(b"a.test r1")
+    token = one.slot_token(0)
+    assert one.pop_polite(60, token)[0] is not None
+    assert one.renew_slot("a.test", token, 60)
+    assert one.take_slot("a.test", 60) > 59
+
+
+def test_robots_txt_is_kept_for_the_crawl(redis_url: str, redis_prefix: str) -> None:
+    one, two = frontier(redis_url, redis_prefix, "one"), frontier(redis_url, redis_prefix, "two")
+    assert two.robots("a.test") is None
+    one.keep_robots("a.test", b"User-agent: *\nDisallow: /private/\n")
+    assert two.robots("a.test") == b"User-agent: *\nDisallow: /private/\n"
+    one.reset()  # a new crawl fetches it again
+    assert two.robots("a.test") is None
+
+
 def test_a_frontier_entry_starts_with_the_requests_host() -> None:
     request = Request("http://127.0.0.2:8080/wsjkw/index.shtml", meta={"source": "站点", SLOT: "t"})
     entry = encode_request(request, None)  # type: ignore[arg-type]
