@@ -187,26 +187,30 @@ def run_workers(db_url: str, site_url: str, redis_url: str, count: int) -> Resul
 
 @dataclass(frozen=True)
 class Politeness:
+    """What the sites saw: requests per host and the gaps between two requests to one host."""
+
     requests: int
-    hosts: int
+    host_rate: float  # requests/s to the busiest host, from its first request to its last
     smallest_gap: float  # seconds between two requests to one host, over every host
-    peak_in_interval: int  # most requests to one host in any window of one interval
-    busiest_rate: float  # requests/s of the busiest host over the run
+    short_gaps: int  # gaps under 0.9 x interval (a worker's own delays between taking the slot and sending)
+    gaps: int
+    steady_rate: float  # article pages/s between the 10th and the 90th percentile of their arrivals
 
     @classmethod
-    def of(cls, arrivals: dict[str, list[float]], interval: float, seconds: float) -> Politeness:
+    def of(cls, sites: SlowSites, since: float, interval: float) -> Politeness:
+        arrivals = sites.arrivals_since(since)
         gaps = [b - a for times in arrivals.values() for a, b in itertools.pairwise(times)]
-        peak = 0
-        for times in arrivals.values():
-            for index, start in enumerate(times):
-                peak = max(peak, sum(1 for t in times[index : index + 4] if t - start < interval))
-        busiest = max((len(times) for times in arrivals.values()), default=0)
+        rates = [(len(times) - 1) / (times[-1] - times[0]) for times in arrivals.values() if len(times) > 1]
+        articles = sorted(at for at, _, line in sites.log if at >= since and is_article_path(line.split()[1]))
+        low, high = len(articles) // 10, len(articles) * 9 // 10
+        steady = (high - low) / (articles[high] - articles[low]) if high > low else 0.0
         return cls(
             sum(len(times) for times in arrivals.values()),
-            sum(1 for times in arrivals.values() if times),
+            max(rates, default=0.0),
             min(gaps, default=0.0),
-            peak,
-            busiest / seconds if seconds else 0.0,
+            sum(1 for gap in gaps if gap < 0.9 * interval),
+            len(gaps),
+            steady,
         )
 
 
@@ -279,7 +283,7 @@ def run_latency(args: argparse.Namespace, sites: SlowSites, count: int) -> tuple
     if not drained.drained:
         raise SystemExit(f"{count} workers did not drain the frontier: {drained}")
     name = f"{count} worker{'s' if count > 1 else ''}"
-    politeness = Politeness.of(sites.arrivals_since(started), args.interval, seconds)
+    politeness = Politeness.of(sites, started, args.interval)
     if args.show_gaps:
         last: dict[str, tuple[float, str]] = {}
         for at, host, line in sites.log:
@@ -303,19 +307,22 @@ def latency_main(args: argparse.Namespace) -> None:
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
     )
     print(
-        f"{'run':<10} {'articles':>8} {'seconds':>8} {'pages/s':>8} {'ratio':>6} {'cpu s':>7} "
-        f"{'requests':>8} {'min gap s':>9} {'peak/intv':>9} {'busiest/s':>9} {'load':>5}"
+        f"{'run':<10} {'articles':>8} {'seconds':>7} {'pages/s':>7} {'ratio':>5} {'steady/s':>8} "
+        f"{'ratio':>5} {'cpu s':>6} {'requests':>8} {'host/s':>6} {'min gap':>7} {'short':>9} {'load':>5}"
     )
-    first = None
+    first = first_steady = 0.0
     with SlowSites(generated, args.delay).running() as sites:
         for count in counts:
             result, polite = run_latency(args, sites, count)
             rate = result.articles / result.seconds
-            first = first or rate
+            first, first_steady = first or rate, first_steady or polite.steady_rate
+            short = f"{polite.short_gaps}/{polite.gaps}"
             print(
-                f"{result.name:<10} {result.articles:>8} {result.seconds:>8.1f} {rate:>8.1f} "
-                f"{rate / first:>6.2f} {result.cpu:>7.1f} {polite.requests:>8} {polite.smallest_gap:>9.3f} "
-                f"{polite.peak_in_interval:>9} {polite.busiest_rate:>9.2f} {os.getloadavg()[0]:>5.1f}",
+                f"{result.name:<10} {result.articles:>8} {result.seconds:>7.1f} {rate:>7.1f} "
+                f"{rate / first:>5.2f} {polite.steady_rate:>8.1f} {polite.steady_rate / first_steady:>5.2f} "
+                f"{result.cpu:>6.1f} "
+                f"{polite.requests:>8} {polite.host_rate:>6.2f} {polite.smallest_gap:>7.3f} {short:>9} "
+                f"{os.getloadavg()[0]:>5.1f}",
                 flush=True,
             )
 
