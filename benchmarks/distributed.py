@@ -244,7 +244,7 @@ def run_latency(args: argparse.Namespace, sites: SlowSites, count: int) -> tuple
         "HITMON_CRAWL__CONCURRENCY_PER_DOMAIN": str(args.concurrency),
         "HITMON_CRAWL__DOWNLOAD_DELAY": "0",
         "HITMON_CRAWL__MAX_PAGES": str(args.pages + 100),
-        "HITMON_CRAWL__EXTRACT_WORKERS": str(max(1, (os.cpu_count() or 1) // count)),
+        "HITMON_CRAWL__EXTRACT_WORKERS": str(args.extract_workers),
         "HITMON_DISTRIBUTED__DOMAIN_INTERVAL": str(args.interval),
     }
     client = redis.Redis.from_url(args.redis)
@@ -343,6 +343,9 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.3, help="seconds before each answer")
     parser.add_argument("--interval", type=float, default=0.5, help="distributed.domain_interval")
     parser.add_argument("--concurrency", type=int, default=2, help="crawl.concurrency of each worker")
+    parser.add_argument(
+        "--extract-workers", type=int, default=1, help="--latency: crawl.extract_workers (1: inline)"
+    )
     parser.add_argument(
         "--show-gaps", action="store_true", help="list requests to a host closer than 0.9 x interval"
     )
