@@ -48,6 +48,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +94,11 @@ class Result:
 
 def fresh_database(db_url: str, site_url: str) -> None:
     """An empty, migrated schema holding the generated site's one source."""
+    fresh_sources(db_url, [("江南省卫生健康委", site_url)], 1000)
+
+
+def fresh_sources(db_url: str, sites: list[tuple[str, str]], max_pages: int) -> None:
+    """An empty, migrated schema holding one listing source (name, base URL) per generated site."""
     engine = make_engine(db_url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -99,13 +106,13 @@ def fresh_database(db_url: str, site_url: str) -> None:
     upgrade_database(engine)
     engine.dispose()
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as sources:
-        sources.write(
-            "sources:\n  - name: 江南省卫生健康委\n    kind: listing\n"
-            f"    url: {site_url}{LISTING_URL_PATH}\n    link_pattern: '{LINK_PATTERN}'\n"
-            "    max_pages: 1000\n"
-        )
-    hitmon = [sys.executable, "-c", "from hitmon.cli import main; main()"]
-    load = [*hitmon, "sources", "load", sources.name]
+        sources.write("sources:\n")
+        for name, url in sites:
+            sources.write(
+                f"  - name: {name}\n    kind: listing\n    url: {url}{LISTING_URL_PATH}\n"
+                f"    link_pattern: '{LINK_PATTERN}'\n    max_pages: {max_pages}\n"
+            )
+    load = [sys.executable, "-c", "from hitmon.cli import main; main()", "sources", "load", sources.name]
     subprocess.run(load, env=environment(db_url, ""), check=True, stdout=subprocess.DEVNULL)
     os.unlink(sources.name)
 
@@ -123,6 +130,28 @@ def stored(db_url: str) -> int:
         count = session.scalar(select(func.count()).select_from(Article)) or 0
     engine.dispose()
     return count
+
+
+@contextmanager
+def worker_processes(
+    count: int, env: dict[str, str], redis_url: str, prefix: str, *options: str
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """``count`` worker processes; any still running at the end is killed, and the frontier deleted."""
+    command = [sys.executable, "-m", "crawler.distributed_main", *options]
+    workers = [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(count)
+    ]
+    try:
+        yield workers
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
 
 
 def children_cpu() -> float:
@@ -154,28 +183,11 @@ def run_workers(db_url: str, site_url: str, redis_url: str, count: int) -> Resul
     env = {**environment(db_url, prefix, redis_url), "HITMON_CRAWL__EXTRACT_WORKERS": str(extract)}
     cpu, started = children_cpu(), time.monotonic()
     crawl_distributed(settings, wait=0)
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "crawler.distributed_main", f"--idle-timeout={IDLE_TIMEOUT}"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(count)
-    ]
-    try:
+    with worker_processes(count, env, redis_url, prefix, f"--idle-timeout={IDLE_TIMEOUT}") as workers:
         drained = wait_drained(settings, timeout=600, poll=0.1)
         seconds = time.monotonic() - started
         for worker in workers:
             worker.wait(timeout=120)
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-        client = redis.Redis.from_url(redis_url)
-        for key in client.scan_iter(match=f"{prefix}:*"):
-            client.delete(key)
     if not drained.drained:
         raise SystemExit(f"{count} workers did not drain the frontier: {drained}")
     # CPU until the workers exit includes their idle wait, which costs next to nothing.
@@ -214,27 +226,8 @@ class Politeness:
         )
 
 
-def load_sources(db_url: str, urls: list[str], pages: int) -> None:
-    engine = make_engine(db_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade_database(engine)
-    engine.dispose()
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as sources:
-        sources.write("sources:\n")
-        for number, url in enumerate(urls):
-            sources.write(
-                f"  - name: 站点{number:02d}\n    kind: listing\n    url: {url}{LISTING_URL_PATH}\n"
-                f"    link_pattern: '{LINK_PATTERN}'\n    max_pages: {pages + 100}\n"
-            )
-    load = [sys.executable, "-c", "from hitmon.cli import main; main()", "sources", "load", sources.name]
-    subprocess.run(load, env=environment(db_url, ""), check=True, stdout=subprocess.DEVNULL)
-    os.unlink(sources.name)
-
-
 def run_latency(args: argparse.Namespace, sites: SlowSites, count: int) -> tuple[Result, Politeness]:
-    load_sources(args.db, sites.urls, args.pages)
+    fresh_sources(args.db, [(f"站点{n:02d}", url) for n, url in enumerate(sites.urls)], args.pages + 100)
     prefix = f"hitmon-bench-{uuid.uuid4().hex[:8]}"
     distributed = DistributedSettings(redis_url=args.redis, key_prefix=prefix, domain_interval=args.interval)
     settings = Settings(db=args.db, distributed=distributed)
@@ -249,16 +242,7 @@ def run_latency(args: argparse.Namespace, sites: SlowSites, count: int) -> tuple
     }
     client = redis.Redis.from_url(args.redis)
     cpu = children_cpu()
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "crawler.distributed_main", "--forever"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(count)
-    ]
-    try:
+    with worker_processes(count, env, args.redis, prefix, "--forever") as workers:
         # Started as services are: the clock runs from the seeding, once every worker is listening.
         deadline = time.monotonic() + 120
         while client.scard(f"{prefix}:workers") < count:
@@ -273,13 +257,6 @@ def run_latency(args: argparse.Namespace, sites: SlowSites, count: int) -> tuple
             worker.send_signal(signal.SIGTERM)
         for worker in workers:
             worker.wait(timeout=120)
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-        for key in client.scan_iter(match=f"{prefix}:*"):
-            client.delete(key)
     if not drained.drained:
         raise SystemExit(f"{count} workers did not drain the frontier: {drained}")
     name = f"{count} worker{'s' if count > 1 else ''}"
