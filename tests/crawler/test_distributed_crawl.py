@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -249,6 +250,8 @@ def test_workers_ask_each_host_no_more_often_than_the_domain_interval(
         assert len(times) == per_site + 2, host  # robots.txt, the listing, the articles
         gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         # A request's slot is restarted just before it is sent; the server sees it a few ms later, by
-        # more on a loaded machine, so a gap may come out a little short of the interval, never near 0.
-        assert min(gaps) > interval * 0.75, (host, sorted(gaps)[:3])
+        # more on a loaded machine (up to a few tenths of a second at load 10 on 2 cores), so a gap may
+        # come out short of the interval. Without the shared slot most gaps are near 0.
+        assert min(gaps) > interval * 0.25, (host, sorted(gaps)[:3])
+        assert statistics.median(gaps) >= interval * 0.9, (host, sorted(gaps))
         assert times[-1] - times[0] >= interval * (len(times) - 1) * 0.95, host
