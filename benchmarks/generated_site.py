@@ -278,10 +278,11 @@ TOPICS = (
 )  # fmt: skip
 
 
-def generate_site(n: int, seed: int = 0) -> dict[str, Page]:
-    """``n`` article pages and their listing pages, keyed by path; the same ``(n, seed)``, the same bytes."""
+def generate_site(n: int, seed: int = 0, sizes: tuple[int, int] = (MIN_BYTES, MAX_BYTES)) -> dict[str, Page]:
+    """``n`` article pages (``sizes``: bytes at least and at most, roughly) and their listing pages, keyed
+    by path; the same ``(n, seed, sizes)``, the same bytes."""
     titles: set[str] = set()  # taken so far: equal titles would make the articles one reprint story
-    articles = [_article(seed, index, titles) for index in range(n)]
+    articles = [_article(seed, index, titles, sizes) for index in range(n)]
     pages = {"/robots.txt": text_page(ROBOTS_TXT, NEWEST)}
     pages.update(_listing_pages(articles))
     for index, article in enumerate(articles):
@@ -298,13 +299,13 @@ def is_article_path(path: str) -> bool:
     return ARTICLE_PATH.fullmatch(path) is not None
 
 
-def _article(seed: int, index: int, titles: set[str]) -> GeneratedArticle:
+def _article(seed: int, index: int, titles: set[str], sizes: tuple[int, int]) -> GeneratedArticle:
     # One generator per article: article i is the same whatever n is.
     rng = random.Random(f"hitmon-bench:{seed}:{index}")
     topic = TOPICS[0] if index % 3 == 0 else rng.choice(TOPICS)  # a third at least about hospital IT
     published = NEWEST - timedelta(minutes=index * 317 + rng.randrange(60))
     encoding = "gbk" if index % GBK_EVERY == GBK_EVERY - 1 else "utf-8"
-    size = rng.randrange(MIN_BYTES + 1_000, MAX_BYTES - 1_000)
+    size = rng.randrange(sizes[0] + 1_000, sizes[1] - 1_000)
     return GeneratedArticle(
         id=f"t{published:%Y%m%d}_{1_000_000 + index}",
         title=_title(rng, topic, titles),

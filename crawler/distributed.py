@@ -149,6 +149,8 @@ def worker_scrapy_settings(settings: Settings, worker_id: str, idle_timeout: flo
         "HITMON_IDLE_TIMEOUT": idle_timeout,
         "DOWNLOADER_MIDDLEWARES": {
             **base["DOWNLOADER_MIDDLEWARES"],
+            "crawler.middlewares.SharedRobotsTxtMiddleware": None,
+            "crawler.redis_scheduler.FrontierRobotsTxtMiddleware": 100,
             "crawler.redis_scheduler.DomainSlotMiddleware": 580,  # after the retry wait, just before sending
         },
         "ITEM_PIPELINES": {"crawler.distributed.DistributedStorePipeline": 300},

@@ -3,13 +3,17 @@ the request fingerprints seen in this crawl, worker liveness, and per-domain pol
 
 Keys, all under one prefix (``distributed.key_prefix``):
 
-- ``P:frontier``: list of pickled requests (scrapy-redis serialization), pushed left, popped right.
+- ``P:frontier``: list of requests, pushed left, popped right. An entry is opaque here except for its
+  first word: the request's host, then a space, then the pickled request (crawler.redis_scheduler).
 - ``P:processing:W``: the requests worker W has popped and not yet finished (LMOVE from the frontier,
   so a request is always in exactly one of the two lists). Finishing one is an LREM (the "ack").
 - ``P:alive:W``: expires ``alive_ttl`` after W's last heartbeat; ``P:workers`` names every worker.
   A worker whose alive key has expired is dead: its processing list goes back to the frontier.
 - ``P:seen``: the Bloom filter bitmap (k bits per fingerprint, tested and set atomically in Lua).
-- ``P:slot:HOST``: a per-domain politeness slot (SET NX PX).
+- ``P:robots:HOST``: the host's robots.txt as the first worker to need it fetched it, for the others.
+- ``P:slot:HOST``: a per-domain politeness slot (SET NX PX): while it exists, no worker sends HOST a
+  request. ``pop_polite`` takes the oldest request whose host's slot is free and reserves the slot in
+  the same step, so a worker never holds a request that must wait for its host.
 """
 
 from __future__ import annotations
@@ -29,6 +33,62 @@ for i = 1, #ARGV do
 end
 return seen
 """
+
+# The oldest request whose host is free to be asked, looked for among the oldest ARGV[4] requests (a
+# chunk of ARGV[5] at a time, each host tried once), moved to this worker's processing list with its
+# host's slot taken (value ARGV[3], for ARGV[2] ms). An entry without a host (no space) needs no slot.
+# Returns the entry, or the milliseconds until the first of the hosts tried is free (-1: none known).
+_POP_POLITE = """
+local window, chunk = tonumber(ARGV[4]), tonumber(ARGV[5])
+local tried, wait, start = {}, -1, 0
+while start < window do
+  local entries = redis.call('LRANGE', KEYS[1], -(start + chunk), -(start + 1))
+  for i = #entries, 1, -1 do
+    local entry = entries[i]
+    local space = string.find(entry, ' ', 1, true)
+    local host = space and string.sub(entry, 1, space - 1) or ''
+    if not tried[host] then
+      tried[host] = true
+      if host == '' or redis.call('SET', ARGV[1] .. host, ARGV[3], 'NX', 'PX', ARGV[2]) then
+        redis.call('LREM', KEYS[1], -1, entry)
+        redis.call('LPUSH', KEYS[2], entry)
+        return entry
+      end
+      local left = redis.call('PTTL', ARGV[1] .. host)
+      if left > 0 and (wait < 0 or left < wait) then wait = left end
+    end
+  end
+  if #entries < chunk then break end
+  start = start + chunk
+end
+return wait
+"""
+
+# Restarts the host's slot from now when this request still holds it (value ARGV[1]): the interval then
+# runs from the sending, not from the pop. The value gets a "!": the request is sent.
+_RENEW_SLOT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1] .. '!', 'PX', ARGV[2])
+  return 1
+end
+return 0
+"""
+
+# Takes the host's slot (value ARGV[2], ARGV[3] ms) when it is free, or when a pop of this worker holds
+# it (a value starting with ARGV[1]) for a request not yet sent: the one request of a worker that can go
+# before such a request is the robots.txt fetch it waits for. Otherwise the milliseconds left.
+_TAKE_SLOT = """
+local held = redis.call('GET', KEYS[1])
+if (not held) or (string.sub(held, 1, #ARGV[1]) == ARGV[1] and string.sub(held, -1) ~= '!') then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 0
+end
+return math.max(redis.call('PTTL', KEYS[1]), 1)
+"""
+
+POP_WINDOW = 1000  # oldest requests looked at for one whose host is free; beyond, a crawl waits
+POP_CHUNK = 100
+ROBOTS_TTL = 12 * 3600  # seconds a shared robots.txt is kept (a new crawl forgets it anyway)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +118,9 @@ class Frontier:
         self.seen_key = f"{prefix}:seen"
         self.workers_key = f"{prefix}:workers"
         self._bloom_add = client.register_script(_BLOOM_ADD)
+        self._pop_polite = client.register_script(_POP_POLITE)
+        self._renew_slot = client.register_script(_RENEW_SLOT)
+        self._take_slot = client.register_script(_TAKE_SLOT)
 
     def processing_key(self, worker_id: str | None = None) -> str:
         return f"{self.prefix}:processing:{worker_id or self.worker_id}"
@@ -85,6 +148,18 @@ class Frontier:
     def pop(self) -> bytes | None:
         """The oldest queued request, moved to this worker's processing list in the same step."""
         return self.client.lmove(self.frontier_key, self.processing_key(), "RIGHT", "LEFT")
+
+    def pop_polite(self, interval: float, token: str) -> tuple[bytes | None, float]:
+        """The oldest queued request whose host's slot is free, moved to this worker's processing list
+        with the slot taken for ``interval`` seconds (value ``token``); or None and the seconds until a
+        host of the oldest ``POP_WINDOW`` requests is free (0: unknown)."""
+        found = self._pop_polite(
+            keys=[self.frontier_key, self.processing_key()],
+            args=[self.slot_key(""), _milliseconds(interval), token, POP_WINDOW, POP_CHUNK],
+        )
+        if isinstance(found, bytes):
+            return found, 0.0
+        return None, max(int(found), 0) / 1000
 
     def ack(self, data: bytes) -> None:
         """The request is finished: its children are queued and its article stored or dropped."""
@@ -147,21 +222,46 @@ class Frontier:
 
     # Politeness.
 
+    def slot_key(self, host: str) -> str:
+        return f"{self.prefix}:slot:{host}"
+
+    def renew_slot(self, host: str, token: str, interval: float) -> bool:
+        """Restart the slot ``pop_polite`` took with ``token`` for ``interval`` seconds from now; False
+        when the slot is no longer this token's (it expired: the request must take it again)."""
+        return bool(self._renew_slot(keys=[self.slot_key(host)], args=[token, _milliseconds(interval)]))
+
+    def slot_token(self, number: int) -> str:
+        """The value of a slot ``pop_polite`` takes for this worker's ``number``-th request."""
+        return f"{self.worker_id}/{number}"
+
     def take_slot(self, host: str, interval: float) -> float:
-        """Take the host's slot for ``interval`` seconds; 0 when taken, otherwise the seconds to wait."""
-        key = f"{self.prefix}:slot:{host}"
-        if self.client.set(key, self.worker_id or b"-", nx=True, px=max(1, int(interval * 1000))):
-            return 0.0
-        remaining = self.client.pttl(key)
-        return max(remaining, 1) / 1000 if remaining and remaining > 0 else 0.001
+        """Take the host's slot for ``interval`` seconds; 0 when taken, otherwise the seconds to wait.
+        A slot this worker's pop holds for a request not yet sent is taken over (see _TAKE_SLOT)."""
+        args = [self.slot_token(0)[:-1], self.worker_id or "-", _milliseconds(interval)]
+        return int(self._take_slot(keys=[self.slot_key(host)], args=args)) / 1000
+
+    # robots.txt, fetched once for every worker.
+
+    def robots(self, host: str) -> bytes | None:
+        return self.client.get(f"{self.prefix}:robots:{host}")
+
+    def keep_robots(self, host: str, body: bytes) -> None:
+        self.client.set(f"{self.prefix}:robots:{host}", body, ex=ROBOTS_TTL)
 
     # A new crawl.
 
     def reset(self) -> None:
-        """Forget the previous crawl's fingerprints (the filter is sized per crawl, so it never fills up)."""
+        """Forget the previous crawl's fingerprints (the filter is sized per crawl, so it never fills up)
+        and robots.txt files (a site may have changed its own)."""
         self.client.delete(self.seen_key)
+        for key in self.client.scan_iter(match=f"{self.prefix}:robots:*", count=500):
+            self.client.delete(key)
 
     def clear(self) -> None:
         """Delete every key under the prefix (tests, and ``hitmon worker --reset``)."""
         for key in self.client.scan_iter(match=f"{self.prefix}:*", count=500):
             self.client.delete(key)
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(1, int(seconds * 1000))

@@ -2,29 +2,36 @@
 
 scrapy-redis 0.9's own Scheduler pops requests destructively (a worker killed mid-page loses them) and
 keeps an unbounded fingerprint set, so only its request serialization is used here: requests are stored
-exactly as its queues store them (``request.to_dict`` pickled by ``scrapy_redis.picklecompat``).
+exactly as its queues store them (``request.to_dict`` pickled by ``scrapy_redis.picklecompat``), after the
+request's host and a space, which the frontier reads to pick requests whose host may be asked now.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
+from twisted.internet.base import DelayedCall
 from twisted.internet.task import LoopingCall
 
-from crawler.middlewares import LoopRecordingDupeFilter
+from crawler.middlewares import LoopRecordingDupeFilter, SharedRobotsTxtMiddleware
 from crawler.redis_frontier import BloomShape, Frontier
 from pipeline.config import DistributedSettings
 
 LEASE = "hitmon_lease"  # request meta: the request as popped, i.e. its entry in the processing list
+SLOT = "hitmon_slot"  # request meta: the token of its host's politeness slot, taken when it was popped
 POLL = 0.25  # seconds between looks at the frontier while this worker has nothing in flight
 
 
@@ -38,14 +45,20 @@ def crawler_frontier(settings: BaseSettings) -> Frontier:
     return frontier_for(settings["HITMON_SETTINGS"].distributed, settings["HITMON_WORKER_ID"])
 
 
+def slot_host(request: Request) -> str:
+    """The host (and port) a politeness slot is kept for."""
+    return urlparse_cached(request).netloc
+
+
 def encode_request(request: Request, spider: Spider) -> bytes:
+    """A frontier entry: the host, a space, the pickled request (without this worker's lease and slot)."""
     data = request.to_dict(spider=spider)
-    data["meta"] = {key: value for key, value in data["meta"].items() if key != LEASE}
-    return picklecompat.dumps(data)
+    data["meta"] = {key: value for key, value in data["meta"].items() if key not in (LEASE, SLOT)}
+    return slot_host(request).encode() + b" " + picklecompat.dumps(data)
 
 
-def decode_request(data: bytes, spider: Spider) -> Request:
-    return request_from_dict(picklecompat.loads(data), spider=spider)
+def decode_request(entry: bytes, spider: Spider) -> Request:
+    return request_from_dict(picklecompat.loads(entry.split(b" ", 1)[1]), spider=spider)
 
 
 class RedisScheduler:
@@ -56,6 +69,9 @@ class RedisScheduler:
         self.crawler, self.frontier = crawler, frontier
         distributed = crawler.settings["HITMON_SETTINGS"].distributed
         self.alive_ttl = distributed.alive_ttl
+        self.interval = distributed.domain_interval
+        self.tokens = itertools.count()
+        self.wake: DelayedCall | None = None  # when the first busy host is free again
         self.idle_timeout: float | None = crawler.settings["HITMON_IDLE_TIMEOUT"]  # None: run forever
         self.last_active = time.monotonic()
         self.dupes = LoopRecordingDupeFilter.from_crawler(crawler)  # only for its log of redirect loops
@@ -79,6 +95,8 @@ class RedisScheduler:
         for loop in (self.beat, self.poll):
             if loop.running:
                 loop.stop()
+        if self.wake is not None and self.wake.active():
+            self.wake.cancel()
         self.frontier.leave()
 
     def _wake_engine(self) -> None:
@@ -109,14 +127,32 @@ class RedisScheduler:
         return True
 
     def next_request(self) -> Request | None:
-        data = self.frontier.pop()
+        token = None
+        if self.interval > 0:
+            # Only a request whose host may be asked now: one waiting for its host would hold one of this
+            # worker's concurrency slots idle while requests to free hosts wait behind it.
+            token = self.frontier.slot_token(next(self.tokens))
+            data, wait = self.frontier.pop_polite(self.interval, token)
+            if data is None and wait > 0:
+                self._wake_in(wait)
+        else:
+            data = self.frontier.pop()
         if data is None:
             return None
         self.last_active = time.monotonic()
         assert self.spider is not None
         request = decode_request(data, self.spider)
         request.meta[LEASE] = data
+        if token is not None:
+            request.meta[SLOT] = token
         return request
+
+    def _wake_in(self, seconds: float) -> None:
+        """Ask the engine for requests again when a host is free, rather than at the next poll."""
+        from twisted.internet import reactor  # the one Scrapy installed: importing it earlier installs one
+
+        if self.wake is None or not self.wake.active():
+            self.wake = reactor.callLater(seconds, self._wake_engine)  # type: ignore[attr-defined]
 
     def on_idle(self) -> None:
         """Wait while any worker has work queued or in flight (it may queue more, or die and have its
@@ -129,8 +165,11 @@ class RedisScheduler:
 
 
 class DomainSlotMiddleware:
-    """At most one request per ``distributed.domain_interval`` seconds to a host across every worker: each
-    request first takes the host's slot in Redis (SET NX PX), waiting for it when another worker holds it."""
+    """At most one request per ``distributed.domain_interval`` seconds to a host across every worker. A
+    request popped with its host's slot (RedisScheduler) restarts the slot now, just before it is sent;
+    any other (robots.txt, or a request whose slot expired before it got here) takes the host's slot in
+    Redis, waiting for it when another request holds it. The robots.txt fetch a popped request waits for
+    goes in that request's place, which then waits one interval more."""
 
     def __init__(self, frontier: Frontier, interval: float):
         self.frontier, self.interval = frontier, interval
@@ -143,6 +182,30 @@ class DomainSlotMiddleware:
     async def process_request(self, request: Request) -> None:
         if self.interval <= 0:
             return
-        host = urlparse_cached(request).netloc
+        host = slot_host(request)
+        token = request.meta.get(SLOT)
+        if token is not None and self.frontier.renew_slot(host, token, self.interval):
+            return
         while wait := self.frontier.take_slot(host, self.interval):
             await asyncio.sleep(wait)
+
+
+class FrontierRobotsTxtMiddleware(SharedRobotsTxtMiddleware):
+    """robots.txt fetched once per crawl for every worker: the first worker to need a site's file keeps
+    its body in Redis, the others parse that copy. Fetched by each of K workers, it would cost the site
+    K requests, and each fetch holds the site's politeness slot and one of its worker's request slots."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.frontier = crawler_frontier(crawler.settings)
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        host = slot_host(request)
+        if host not in self._parsers and (body := self.frontier.robots(host)) is not None:
+            self._parsers[host] = build_from_crawler(self._parserimpl, self.crawler, body)
+        return await super().robot_parser(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        # Scrapy's own step from a fetched robots.txt to its parser: the one place that sees the body.
+        self.frontier.keep_robots(netloc, response.body)
+        await super()._parse_robots(response, netloc, request)
