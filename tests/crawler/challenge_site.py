@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from tests.crawler.fault_site import article
+from tests.loopback import serve_loopback
 
 COOKIE = "__jsl_clearance_s"
 LOOP = 50_000  # rounds of the cookie loop (a real one takes a browser a few milliseconds too)
@@ -175,16 +176,8 @@ def _handler(site: ChallengeSite) -> type[BaseHTTPRequestHandler]:
 def serve_challenge_site(articles: int = 6, **variant: Any) -> Iterator[ChallengeSite]:
     """A ChallengeSite on 127.0.0.1 (a port of its own: browsers and the jar keep cookies per site)."""
     site = ChallengeSite("", articles, **variant)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    site.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_loopback(_handler(site)) as site.base_url:
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def listing_source(name: str, site: ChallengeSite, render: str = "auto") -> str:

@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.loopback import serve_loopback
 
 PARAGRAPH = (
     "省卫生健康委今日召开全省医院信息化建设推进会，部署电子病历系统应用水平分级评价和互联网医院建设工作。"
@@ -209,16 +211,8 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_fault_site() -> Iterator[FaultSite]:
     site = FaultSite(base_url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"site": site}))
-    server.daemon_threads = True
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_loopback(type("Handler", (_Handler,), {"site": site})) as site.base_url:
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def fault_sources(base_url: str) -> str:

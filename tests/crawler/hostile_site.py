@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.loopback import serve_loopback
 
 PARAGRAPH = "市卫生健康委推进全民健康信息平台建设，实现电子健康档案和电子病历在医疗机构间互通共享。"
 
@@ -109,16 +111,8 @@ def serve_hostile_site(
 ) -> Iterator[HostileSite]:
     """Serve ``build(base_url)``'s replies; ``fallback(base_url, path)`` answers any other path."""
     site = HostileSite()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"site": site}))
-    server.daemon_threads = True
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    site.routes = dict(build(site.base_url))
-    if fallback is not None:
-        site.fallback = lambda path: fallback(site.base_url, path)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_loopback(type("Handler", (_Handler,), {"site": site})) as site.base_url:
+        site.routes = dict(build(site.base_url))
+        if fallback is not None:
+            site.fallback = lambda path: fallback(site.base_url, path)
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()

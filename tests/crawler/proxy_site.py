@@ -4,11 +4,12 @@ on the web. Pages are keyed by absolute URL and can be changed between crawls.""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.loopback import serve_loopback
 
 
 @dataclass
@@ -25,12 +26,12 @@ class ProxySite:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    site: ProxySite
 
     def do_GET(self) -> None:
         url = self.path if self.path.startswith("http") else f"http://{self.headers['Host']}{self.path}"
-        self.server.site.requested.append(url)
-        status, kind, body = self.server.site.pages.get(url, (404, "text/html", b"<html>not found</html>"))
+        self.site.requested.append(url)
+        status, kind, body = self.site.pages.get(url, (404, "text/html", b"<html>not found</html>"))
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -41,20 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    site: ProxySite
-
-
 @contextmanager
 def serve_proxy_site(site: ProxySite) -> Iterator[ProxySite]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.site = site
-    site.proxy_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_loopback(type("Handler", (_Handler,), {"site": site})) as site.proxy_url:
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()

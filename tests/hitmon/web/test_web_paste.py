@@ -3,9 +3,8 @@ and accepts them into the week."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from sqlalchemy import Engine, select
@@ -14,6 +13,7 @@ from starlette.testclient import TestClient
 from models.db import session_factory, session_scope
 from models.schema import Article, Review, Source
 from tests.hitmon.web.webtools import WEEK, sign_in
+from tests.loopback import serve_loopback
 
 PARAGRAPH = (
     "国家卫生健康委今日召开全国医院信息化建设推进会，部署电子病历系统应用水平分级评价和互联网医院建设工作。"
@@ -52,12 +52,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_loopback(Handler) as base_url:
+        yield base_url
 
 
 def paste(client: TestClient, token: str, url: str) -> str:
