@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,9 +59,16 @@ class RenderedPage:
     user_agent: str
 
 
+Refusal = Callable[[str], str | None]  # why the browser may not ask for a URL, or None
+
+
 class Browser:
-    def __init__(self, settings: BrowserSettings):
+    """``refuse``: requests (the page's and its scripts') it names a reason for are never sent, as the
+    web app's pasted links may not reach this machine or its network; a page sent there fails."""
+
+    def __init__(self, settings: BrowserSettings, refuse: Refusal | None = None):
         self.settings = settings
+        self.refuse = refuse
         self._playwright: Playwright | None = None
         self._browser: PlaywrightBrowser | None = None
         self._unavailable: str | None = None  # why it could not start: said once, remembered
@@ -93,7 +101,7 @@ class Browser:
             try:
                 context = await self._context(browser, url)
                 page = await context.new_page()
-                watch = _PageWatch(page)
+                watch = _PageWatch(page, self.refuse)
                 await page.route("**/*", watch.route)
             except Error as exc:  # the browser went away between two pages
                 raise RenderFailed(f"the browser failed: {_first_line(exc)}") from None
@@ -104,7 +112,8 @@ class Browser:
                     f"the challenge did not clear in the browser within {self.settings.timeout:g} s"
                 ) from None
             except Error as exc:  # the page crashed, the browser died, the site refused the connection
-                raise RenderFailed(f"the browser failed: {_first_line(exc)}") from None
+                failed = f"the browser failed: {_first_line(exc)}"
+                raise RenderFailed(f"refused: {watch.refused}" if watch.refused else failed) from None
             finally:
                 with contextlib.suppress(Error, TimeoutError):  # a page may hang as it closes: leave it
                     await asyncio.wait_for(page.close(), CLOSE_SECONDS)
@@ -188,14 +197,25 @@ class Browser:
         )
 
 
+async def render_once(url: str, settings: BrowserSettings, refuse: Refusal | None = None) -> RenderedPage:
+    """One page through a browser of its own, closed afterwards (a link the editor pastes)."""
+    browser = Browser(settings, refuse)
+    try:
+        return await browser.render(url)
+    finally:
+        await browser.close()
+
+
 class _PageWatch:
     """What one page does: the status of its latest main-frame document (a challenge's reload brings a new
     one) and how many documents it asked for. Beyond MAX_LOADS, its navigations are refused, so a challenge
     that keeps reloading does not hammer the site; decoration (SKIPPED_RESOURCES) is never fetched."""
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, refuse: Refusal | None = None):
         self.status = 0
         self.loads = 0
+        self.refuse = refuse
+        self.refused: str | None = None  # why the page's own document was not fetched
         self._frame = page.main_frame
         page.on("response", self._seen)
 
@@ -208,7 +228,13 @@ class _PageWatch:
         if request.resource_type in SKIPPED_RESOURCES:
             await route.abort()
             return
-        if request.is_navigation_request() and request.frame == self._frame:
+        main_document = request.is_navigation_request() and request.frame == self._frame
+        reason = self.refuse(request.url) if self.refuse else None
+        if reason:
+            self.refused = self.refused or (reason if main_document else None)
+            await route.abort()
+            return
+        if main_document:
             self.loads += 1
             if self.loads > MAX_LOADS:
                 await route.abort()
@@ -233,6 +259,8 @@ async def _cleared_html(page: Page, document: _PageWatch) -> str:
 
 
 def _raise_if_refused(document: _PageWatch) -> None:
+    if document.refused:
+        raise RenderFailed(f"refused: {document.refused}")
     if document.loads > MAX_LOADS:
         raise ChallengeNotCleared(
             f"the challenge did not clear in the browser (still one after {MAX_LOADS} loads)"

@@ -23,6 +23,7 @@ from pipeline.config import Settings
 from pipeline.desk import review
 from pipeline.errors import ChallengePage, DeletedArticle, DropArticle, HitmonError
 from pipeline.record import ArticleRecord
+from pipeline.stages.blocking import blocked_reason
 from pipeline.stages.page import Stages, process_page
 from pipeline.store.articles import save_articles
 from pipeline.urls import private_target_problem, url_problem
@@ -34,6 +35,10 @@ MAX_REDIRECTS = 5
 
 class PasteRefused(HitmonError):
     """A pasted link that cannot become an article; the message (Chinese) says why."""
+
+
+class NeedsBrowser(PasteRefused):
+    """The site answered with a challenge page: the web app may try again through the browser."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ def fetch_page(url: str, settings: Settings) -> FetchedPage:
             body = response.read(limit + 1)
             final, headers = response.geturl(), response.headers
     except urllib.error.HTTPError as exc:
+        if blocked_reason(exc.code, _error_body(exc, limit)):
+            raise NeedsBrowser(f"网站答复 HTTP {exc.code}，是一个验证页面") from None
         raise PasteRefused(f"网站答复 HTTP {exc.code}：无法取得这篇文章") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -91,6 +98,13 @@ def fetch_page(url: str, settings: Settings) -> FetchedPage:
     if len(body) > limit:
         raise PasteRefused(f"页面超过 {settings.crawl.max_response_mb:g} MB，未保存")
     return FetchedPage(final, body, _charset(headers))
+
+
+def _error_body(error: urllib.error.HTTPError, limit: int) -> bytes:
+    try:
+        return error.read(limit)
+    except OSError:
+        return b""
 
 
 def _charset(headers: Message) -> str | None:
@@ -123,7 +137,7 @@ def add_pasted(
     try:
         record = process_page(record, stages)
     except ChallengePage:
-        raise PasteRefused("该网站返回了验证页面（需要浏览器或验证码）：请复制正文后手工添加") from None
+        raise NeedsBrowser("该网站返回了验证页面（需要浏览器或验证码）：请复制正文后手工添加") from None
     except DeletedArticle:
         raise PasteRefused("这篇文章已被删除") from None
     except DropArticle as exc:

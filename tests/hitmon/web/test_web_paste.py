@@ -3,8 +3,11 @@ and accepts them into the week."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -12,6 +15,7 @@ from starlette.testclient import TestClient
 
 from models.db import session_factory, session_scope
 from models.schema import Article, Review, Source
+from tests.crawler.challenge_site import article_title, serve_challenge_site
 from tests.hitmon.web.webtools import WEEK, sign_in
 from tests.loopback import serve_loopback
 
@@ -48,6 +52,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture
@@ -113,3 +121,57 @@ def test_a_pasted_link_to_this_machine_is_refused_unless_allowed(
     assert "不能指向本机或内网地址" in page
     with session_scope(session_factory(engine)) as session:
         assert session.scalar(select(Article).where(Article.title == "粘贴来的电子病历文章")) is None
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"Chromium missing at {CHROMIUM} (.ci/run installs it)")
+        pytest.skip(f"Chromium missing at {CHROMIUM}")
+    return CHROMIUM
+
+
+def test_a_link_behind_a_javascript_challenge_is_fetched_through_the_browser(
+    editor: tuple[TestClient, str], engine: Engine, chromium: Path
+) -> None:
+    client, token = editor
+    with serve_challenge_site(articles=1) as challenge:
+        page = paste(client, token, challenge.article_urls()[0])
+        assert challenge.challenged and challenge.served["browser"] >= 1  # the plain fetch met the gate
+    assert f"已添加并采用：{article_title(1)}" in page
+    with session_scope(session_factory(engine)) as session:
+        article = session.scalar(select(Article).where(Article.title == article_title(1)))
+        assert article is not None and article.url == challenge.article_urls()[0] and article.text
+
+
+def test_a_challenge_the_browser_cannot_clear_is_refused_clearly(
+    make_client: Callable[..., TestClient], engine: Engine, chromium: Path
+) -> None:
+    client = make_client()
+    client.app.state.web.settings.browser.timeout = 3.0  # type: ignore[attr-defined]
+    token = sign_in(client)
+    with serve_challenge_site(articles=1, never_clears=True) as challenge:
+        page = paste(client, token, challenge.article_urls()[0])
+    assert "未能添加" in page and "浏览器也未能通过" in page and "请复制正文后手工添加" in page
+    with session_scope(session_factory(engine)) as session:
+        assert session.scalar(select(Source).where(Source.name == "手工添加")) is None
+
+
+def test_the_browser_is_refused_this_machine_when_pasted_links_may_not_reach_it(
+    make_client: Callable[..., TestClient], chromium: Path
+) -> None:
+    from crawler.render.browser import RenderFailed, render_once
+    from pipeline.config import BrowserSettings
+    from pipeline.desk.pasted import refusal
+
+    with serve_challenge_site(articles=1) as challenge:
+        with pytest.raises(RenderFailed, match="refused"):
+            asyncio.run(
+                render_once(
+                    challenge.article_urls()[0],
+                    BrowserSettings(timeout=10.0),
+                    lambda url: refusal(url, allow_private=False),
+                )
+            )
+        assert not challenge.served and not challenge.challenged  # nothing reached the site
