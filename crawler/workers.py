@@ -71,21 +71,13 @@ def _exit_with_crawl(crawl_pid: int) -> None:
     except ProcessLookupError:
         os._exit(1)
     except (AttributeError, OSError):  # no pidfd here: poll instead
-        while _alive(crawl_pid):
+        from pipeline.ops.crawl_lock import process_alive
+
+        while process_alive(crawl_pid):
             time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)
     select.select([crawl], [], [])  # readable once the crawl process has exited
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _process_in_worker(record: ArticleRecord, max_age_days: int | None) -> ArticleRecord:
