@@ -4,7 +4,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from models.db import downgrade_database, head_revision, make_engine, schema_revision, upgrade_database
+from models.db import (
+    SCHEMA_HEAD,
+    downgrade_database,
+    head_revision,
+    make_engine,
+    schema_revision,
+    upgrade_database,
+)
 from models.schema import Base, described_by_models
 
 
@@ -29,3 +36,9 @@ def test_downgrade_to_base_and_up_again(db_url: str) -> None:
         inspect(engine).get_table_names()
     )
     engine.dispose()
+
+
+def test_schema_head_names_the_newest_migration() -> None:
+    """The crawl compares a database's revision with SCHEMA_HEAD instead of loading alembic: a new migration
+    must move it."""
+    assert head_revision() == SCHEMA_HEAD
