@@ -9,7 +9,7 @@ A worker may die (the OOM killer's SIGKILL): the pool is then broken and every p
 the pool is replaced and those pages retried, a bounded number of times. Workers ignore SIGINT and
 SIGTERM (a Ctrl-C or a process-group SIGTERM reaches them too) and leave it to the crawl to drain and
 close the pool; they exit on their own when the crawl process is gone, even killed outright (they watch
-it, not their parent the forkserver, which a process-group SIGTERM ends)."""
+the crawl process itself: their parent is the forkserver)."""
 
 from __future__ import annotations
 
