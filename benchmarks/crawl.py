@@ -12,8 +12,9 @@ as a subprocess with the same concurrency (32, 32 per domain, AutoThrottle off):
 3. ``hitmon crawl`` again on the unchanged site, counting the article pages it fetches (server log).
 
 It reports pages/s (articles stored / wall time of the crawl subprocess), CPU time (user + sys of the
-process tree, from the rusage of reaped children) and peak memory (the largest sum of VmRSS over the
-process and its descendants, sampled every 50 ms).
+process tree, from the rusage of reaped children) and peak memory: the largest sum of VmRSS over the
+process and its descendants, sampled every 50 ms (shared pages counted once per process), and the largest
+sum of their PSS (each shared page divided among the processes sharing it: what the tree really holds).
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class Measured:
     wall: float  # seconds
     cpu: float  # seconds, user + sys of the whole tree
     peak: tuple[tuple[str, int], ...]  # (process role, VmRSS bytes) at the sample with the largest sum
+    peak_pss_split: tuple[tuple[str, int], ...]  # (process role, PSS bytes) at the largest sum of PSS
     returncode: int
     load: tuple[float, float]  # 1-minute load average when the run started and ended: others' work shows
     server_cpu: float  # seconds this process (page server, sampler) spent meanwhile, on the same cores
@@ -132,6 +134,10 @@ class Measured:
     @property
     def peak_rss(self) -> int:
         return sum(rss for _, rss in self.peak)
+
+    @property
+    def peak_pss(self) -> int:
+        return sum(pss for _, pss in self.peak_pss_split)
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class CrawlResult:
 
 
 def run_measured(argv: Sequence[str], env: dict[str, str], cwd: Path, log: Path) -> Measured:
-    """Run ``argv`` to completion, sampling the RSS of its process tree every 50 ms."""
+    """Run ``argv`` to completion, sampling the RSS and PSS of its process tree every 50 ms."""
     load_before = os.getloadavg()[0]
     before, own_before = (
         resource.getrusage(resource.RUSAGE_CHILDREN),
@@ -154,18 +160,27 @@ def run_measured(argv: Sequence[str], env: dict[str, str], cwd: Path, log: Path)
     )
     started = time.perf_counter()
     peak: list[tuple[str, int]] = []
+    peak_pss: list[tuple[str, int]] = []
     with log.open("wb") as out:
         process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         while process.poll() is None:
-            sample = tree_rss(process.pid)
-            if sum(rss for _, rss in sample) > sum(rss for _, rss in peak):
-                peak = sample
+            sample = tree_memory(process.pid)
+            if sum(rss for _, rss, _ in sample) > sum(rss for _, rss in peak):
+                peak = [(role, rss) for role, rss, _ in sample]
+            if sum(pss for _, _, pss in sample) > sum(pss for _, pss in peak_pss):
+                peak_pss = [(role, pss) for role, _, pss in sample]
             time.sleep(SAMPLE_SECONDS)
     wall = time.perf_counter() - started
     after, own_after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     load = (load_before, os.getloadavg()[0])
     return Measured(
-        wall, _cpu(before, after), tuple(peak), process.returncode, load, _cpu(own_before, own_after)
+        wall,
+        _cpu(before, after),
+        tuple(peak),
+        tuple(peak_pss),
+        process.returncode,
+        load,
+        _cpu(own_before, own_after),
     )
 
 
@@ -174,32 +189,36 @@ def _cpu(before: resource.struct_rusage, after: resource.struct_rusage) -> float
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def tree_rss(root: int) -> list[tuple[str, int]]:
-    """(role, VmRSS bytes) of ``root`` and each of its descendants, from /proc."""
+def tree_memory(root: int) -> list[tuple[str, int, int]]:
+    """(role, VmRSS bytes, PSS bytes) of ``root`` and each of its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     for pid, parent in _parents():
         children.setdefault(parent, []).append(pid)
-    found, stack = [], [root]
+    found, stack = [], [(root, 0)]
     while stack:
-        pid = stack.pop()
-        found.append(("main" if pid == root else _role(pid), _vm_rss(pid)))
-        stack.extend(children.get(pid, ()))
+        pid, parent = stack.pop()
+        role = "main" if pid == root else _role(pid, parent)
+        found.append((role, _vm_rss(pid), _pss(pid)))
+        stack.extend((child, pid) for child in children.get(pid, ()))
     return found
 
 
-def _role(pid: int) -> str:
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return "gone"
-    for marker, role in (
-        (b"resource_tracker", "tracker"),
-        (b"spawn_main", "worker"),
-        (b"forkserver", "forkserver"),
-    ):
+def _role(pid: int, parent: int) -> str:
+    """A forkserver's children carry its command line: they are the workers."""
+    command = _command(pid)
+    if b"forkserver" in command:
+        return "worker" if b"forkserver" in _command(parent) else "forkserver"
+    for marker, role in ((b"resource_tracker", "tracker"), (b"spawn_main", "worker")):
         if marker in command:
             return role
-    return "child"
+    return "child" if command else "gone"
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _parents() -> Iterator[tuple[int, int]]:
@@ -210,6 +229,15 @@ def _parents() -> Iterator[tuple[int, int]]:
             except OSError:  # the process ended between listdir and read
                 continue
             yield int(entry), int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _pss(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else 0
 
 
 def _vm_rss(pid: int) -> int:
@@ -365,6 +393,7 @@ def format_size(report: SizeReport, workers: int) -> str:
         ("CPU time (s)", f"{hit.measured.cpu:.1f}", f"{plain.measured.cpu:.1f}"),
         ("CPU ms per page", _per_page(hit), _per_page(plain)),
         ("peak RSS, process tree (MB)", _mb(hit.measured.peak_rss), _mb(plain.measured.peak_rss)),
+        ("peak PSS, process tree (MB)", _mb(hit.measured.peak_pss), _mb(plain.measured.peak_pss)),
         ("load average, start/end", _load(hit), _load(plain)),
         (
             "page server CPU meanwhile (s)",
@@ -381,8 +410,9 @@ def format_size(report: SizeReport, workers: int) -> str:
         *(f"  {name:30} {a:>10} {b:>10}" for name, a, b in rows),
         f"  hitmon/plain pages/s: {ratio:.2f}x  "
         f"(target >= {TARGET_RATIO}: {_verdict(ratio >= TARGET_RATIO)})",
-        f"  hitmon peak RSS: {peak_mb:.0f} MB = {_parts(hit.measured)}  (target < {TARGET_PEAK_MB}: "
+        f"  hitmon peak RSS: {peak_mb:.0f} MB = {_parts(hit.measured.peak)}  (target < {TARGET_PEAK_MB}: "
         f"{_verdict(peak_mb < TARGET_PEAK_MB)})",
+        f"  hitmon peak PSS: {hit.measured.peak_pss / 2**20:.0f} MB = {_parts(hit.measured.peak_pss_split)}",
         f"  second hitmon crawl, unchanged site: {report.recrawl_article_fetches} article pages fetched "
         f"= {share:.1%} of N (target <= {TARGET_RECRAWL:.0%}: {_verdict(share <= TARGET_RECRAWL)}); "
         f"{report.recrawl_requests} requests in all, {report.recrawl.measured.wall:.1f} s, "
@@ -392,7 +422,10 @@ def format_size(report: SizeReport, workers: int) -> str:
 
 
 def format_memory(reports: Sequence[SizeReport]) -> str:
-    cells = ", ".join(f"N={r.pages}: {_mb(r.hitmon.measured.peak_rss)} MB" for r in reports)
+    cells = ", ".join(
+        f"N={r.pages}: {_mb(r.hitmon.measured.peak_rss)} MB (PSS {_mb(r.hitmon.measured.peak_pss)})"
+        for r in reports
+    )
     plain = ", ".join(f"N={r.pages}: {_mb(r.plain.measured.peak_rss)} MB" for r in reports)
     return f"peak RSS by size: hitmon {cells}; plain {plain}"
 
@@ -401,8 +434,8 @@ def _per_page(result: CrawlResult) -> str:
     return f"{result.measured.cpu / result.stored * 1000:.1f}" if result.stored else "-"
 
 
-def _parts(measured: Measured) -> str:
-    return " + ".join(f"{role} {_mb(rss)}" for role, rss in measured.peak if rss)
+def _parts(split: tuple[tuple[str, int], ...]) -> str:
+    return " + ".join(f"{role} {_mb(size)}" for role, size in split if size)
 
 
 def _load(result: CrawlResult) -> str:

@@ -192,7 +192,7 @@ def require_current_schema(engine: Engine) -> None:
             _refuse_foreign_schema(engine, set(inspect(engine).get_table_names()))
     except SQLAlchemyError as exc:
         raise _unusable(engine, exc) from None
-    if current == head_revision():
+    if current == declared_head():
         return
     _check_known_revision(engine, current)
     state = "empty" if current is None else f"at revision {current}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
-import zlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
@@ -17,17 +16,23 @@ from typing import Generic, Protocol, TypeVar
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from pipeline.record import ArticleRecord
+from pipeline.stages.fingerprint import (
+    EMPTY,
+    NUM_PERM,
+    SCHEME,
+    SEED,
+    clean,
+    fingerprint_record,
+    long_enough,
+    minhash_values,
+    shingles,
+    values_to_hex,
+)
 
-SHINGLE = 5  # characters per shingle
-NUM_PERM = 128  # MinHash permutations: ~0.04 standard error on a Jaccard estimate
-SEED = 1  # seed and scheme are fixed: fingerprints stored in the database must stay comparable
-SCHEME = "affine32"  # 32-bit hash values: 8 hex digits each
+__all__ = ["NUM_PERM", "ReprintIndex", "fingerprint_record", "shingles", "text_fingerprint"]
+
 THRESHOLD = 0.6  # estimated Jaccard similarity from which two texts are one story
-MIN_CHARS = 20  # shorter texts say too little to compare; only their titles count
 MIN_TITLE_CHARS = 6  # shorter normalised titles (通知, 公告) are too common to mean "same story"
-_EMPTY = 2**32 - 1  # every hash value of the MinHash of an empty text
-_NOT_WORD = re.compile(r"[\W_]+")
 _TITLE_NOISE = re.compile(
     r"^(转载|转发|原创|独家|重磅|快讯|最新)[:：|丨]|^[(（](转载|转|原创)[)）]|【[^】]*】|\[[^\]]*\]"
 )
@@ -35,29 +40,14 @@ _SITE_SUFFIX = re.compile(r"(\s+-\s+|\s*[_|｜]\s*)[^-_|｜]{1,12}$")  # "标题
 _SOURCE_LINE = re.compile(r"(?:来源|稿源|转自|转载自|来自)\s*[:：]?\s*([^\s，。,;；|）)]{2,30})")
 
 
-def _clean(text: str) -> str:
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-def shingles(text: str) -> set[bytes]:
-    """Character ``SHINGLE``-grams of the text without whitespace and punctuation."""
-    clean = _clean(text)
-    if len(clean) <= SHINGLE:
-        return {clean.encode()} if clean else set()
-    return {clean[i : i + SHINGLE].encode() for i in range(len(clean) - SHINGLE + 1)}
-
-
 def text_fingerprint(text: str) -> LeanMinHash:
-    # crc32 is stable across processes and twice as fast as the default sha1; the affine32 scheme mixes
-    # its output (murmur finaliser) before permuting, so its linearity does not show.
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
-    minhash.update_batch(list(shingles(text)))
-    return LeanMinHash(minhash)
+    """The text's MinHash (pipeline.stages.fingerprint computes the values) as datasketch compares it."""
+    return LeanMinHash(seed=SEED, hashvalues=minhash_values(text), scheme=SCHEME)
 
 
 def fingerprint_to_hex(fingerprint: MinHash) -> str:
     """The form stored in ``ArticleRecord.fingerprint``: the 32-bit hash values as big-endian hex."""
-    return b"".join(int(value).to_bytes(4, "big") for value in fingerprint.hashvalues).hex()
+    return values_to_hex(fingerprint.hashvalues)
 
 
 def fingerprint_from_hex(value: str) -> LeanMinHash:
@@ -72,13 +62,6 @@ def fingerprint_from_hex(value: str) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=hashvalues, scheme=SCHEME)
 
 
-def fingerprint_record(record: ArticleRecord) -> ArticleRecord:
-    """The dedupe stage: the record with ``fingerprint`` set from its text (None for a text too short)."""
-    if not _long_enough(record.text or ""):
-        return record.evolve(fingerprint=None)
-    return record.evolve(fingerprint=fingerprint_to_hex(text_fingerprint(record.text)))
-
-
 def similarity(a: MinHash, b: MinHash) -> float:
     """Estimated Jaccard similarity of the two texts' shingle sets."""
     return float(a.jaccard(b))
@@ -87,7 +70,7 @@ def similarity(a: MinHash, b: MinHash) -> float:
 def normalise_title(title: str) -> str:
     """The title without [tags], 【labels】, 转载: prefixes, a site-name suffix, punctuation and spaces."""
     text = unicodedata.normalize("NFKC", title or "").strip()
-    return _clean(_SITE_SUFFIX.sub("", _TITLE_NOISE.sub("", text)))
+    return clean(_SITE_SUFFIX.sub("", _TITLE_NOISE.sub("", text)))
 
 
 Key = TypeVar("Key", bound=Hashable)
@@ -152,17 +135,12 @@ def _fingerprint_of(text: str, fingerprint: str | None) -> LeanMinHash | None:
 
     Without ``text`` a stored fingerprint is trusted as it is (fingerprint_record makes none for a short
     text), which spares reading and normalising every text when a week's articles are grouped."""
-    if text and not _long_enough(text):
+    if text and not long_enough(text):
         return None
     if fingerprint:
         minhash = fingerprint_from_hex(fingerprint)
-        return None if all(value == _EMPTY for value in minhash.hashvalues) else minhash
+        return None if all(value == EMPTY for value in minhash.hashvalues) else minhash
     return text_fingerprint(text) if text else None
-
-
-def _long_enough(text: str) -> bool:
-    """At least MIN_CHARS word characters; an article's opening settles it without normalising it all."""
-    return len(_clean(text[: MIN_CHARS * 8])) >= MIN_CHARS or len(_clean(text)) >= MIN_CHARS
 
 
 class Copy(Protocol):

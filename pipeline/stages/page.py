@@ -8,9 +8,9 @@ from datetime import timedelta
 from pipeline.config import Settings
 from pipeline.errors import TooOld
 from pipeline.record import ArticleRecord
-from pipeline.stages.dedupe import fingerprint_record
-from pipeline.stages.extract import extract_article
+from pipeline.stages.extract.article import extract_article
 from pipeline.stages.extract.bounds import time_limit
+from pipeline.stages.fingerprint import fingerprint_record
 from pipeline.stages.relevance import RelevanceModel, load_relevance, score_article
 
 

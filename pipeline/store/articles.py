@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import Article, IssueItem, Relevance, Review, Source
 from models.types import utcnow
-from pipeline.record import ArticleRecord
+from pipeline.record import ArticleRecord, gzip_page
 from pipeline.store.sources import SourceSpec
 
 ARTICLE_FIELDS = (
@@ -208,7 +208,7 @@ def _article_row(record: ArticleRecord, source_id: int | None) -> dict[str, obje
         "media": record.media or record.source_media,
         "author": record.author,
         "fetched_at": record.fetched_at,
-        "html_gz": gzip.compress(record.html, compresslevel=6) if record.html else None,
+        "html_gz": record.html_gz or gzip_page(record.html),
         "http_encoding": record.http_encoding,
         "fingerprint": record.fingerprint,
         "title_only": record.title_only is not None,

@@ -130,8 +130,18 @@ def command_line(pid: int) -> str:
 
 
 def pool_workers(pid: int) -> list[int]:
-    """The extraction pool's spawn workers under ``pid`` (not the resource tracker)."""
-    return [child for child, line in descendants(pid).items() if "spawn_main" in line]
+    """The extraction pool's workers under ``pid``: spawned ones, or the forkserver's children (the
+    forkserver's command line, under the forkserver); not the resource tracker nor the forkserver."""
+    below = descendants(pid)
+
+    def forked_by_the_server(child: int) -> bool:
+        return "forkserver" in below.get(_parent_of(child) or 0, "")
+
+    return [
+        child
+        for child, line in below.items()
+        if "spawn_main" in line or ("forkserver" in line and forked_by_the_server(child))
+    ]
 
 
 def still_alive(pids: list[int]) -> list[int]:

@@ -4,7 +4,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from models.db import downgrade_database, head_revision, make_engine, schema_revision, upgrade_database
+from models.db import (
+    downgrade_database,
+    head_revision,
+    make_engine,
+    schema_revision,
+    upgrade_database,
+)
 from models.schema import Base, described_by_models
 
 

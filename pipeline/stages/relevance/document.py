@@ -22,14 +22,15 @@ class FieldView:
     text: str
     hits: tuple[Hit, ...]  # every literal hit, overlapping ones included
     words: tuple[Hit, ...]  # the lexicon's terms as a segmenter keeps them: longest first, no overlaps
-    _by_key: dict[str, list[Span]] = field(default_factory=dict, repr=False)
-    _words_by_key: dict[str, list[Span]] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, list[Hit]] = field(default_factory=dict, repr=False)
+    _words_by_key: dict[str, list[Hit]] = field(default_factory=dict, repr=False)
+    _spans: dict[tuple[bool, str], list[Span]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, name: str, text: str, matcher: TermMatcher, lexicon_keys: frozenset[str]) -> FieldView:
         hits = tuple(matcher.find(text))
         words = tuple(longest_leftmost(hits, lexicon_keys))
-        return cls(name, text, hits, words, _spans_by_key(name, hits), _spans_by_key(name, words))
+        return cls(name, text, hits, words, _by_key(hits), _by_key(words))
 
     @property
     def keys(self) -> KeysView[str]:
@@ -41,18 +42,28 @@ class FieldView:
 
     def spans_of(self, key: str) -> list[Span]:
         """Every occurrence of ``key``, also inside a longer term."""
-        return self._by_key.get(key, [])
+        return self._spans_of(key, words=False)
 
     def word_spans_of(self, key: str) -> list[Span]:
         """The occurrences of ``key`` that are whole lexicon words (not inside a longer term)."""
-        return self._words_by_key.get(key, [])
+        return self._spans_of(key, words=True)
+
+    def _spans_of(self, key: str, *, words: bool) -> list[Span]:
+        """Made on first demand, once: rules ask about a few dozen terms, a long body has thousands of hits.
+        Callers copy from the list, never change it."""
+        spans = self._spans.get((words, key))
+        if spans is None:
+            hits = (self._words_by_key if words else self._by_key).get(key, ())
+            spans = self._spans[words, key] = [Span(self.name, hit.start, hit.end) for hit in hits]
+        return spans
 
 
-def _spans_by_key(name: str, hits: tuple[Hit, ...]) -> dict[str, list[Span]]:
-    by_key: dict[str, list[Span]] = defaultdict(list)
+def _by_key(hits: tuple[Hit, ...]) -> dict[str, list[Hit]]:
+    """Hits grouped by term; made into Spans only for the terms a rule asks about (a body has hundreds)."""
+    by_key: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
-        by_key[hit.key].append(Span(name, hit.start, hit.end))
-    return dict(by_key)
+        by_key[hit.key].append(hit)
+    return by_key
 
 
 @dataclass(frozen=True)

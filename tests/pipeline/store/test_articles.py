@@ -114,3 +114,12 @@ def test_a_batch_with_the_same_page_twice_and_more_rows_than_one_statement(engin
         assert session.scalar(select(func.count()).select_from(Article)) == 451
         assert session.get_one(Article, ids[0]).title == "后一份"
         assert session.scalar(select(func.count()).select_from(Relevance)) == 451
+
+
+def test_a_page_packed_in_a_worker_is_stored_as_the_raw_page_would_be(engine: Engine) -> None:
+    raw, packed = record(1, 23), record(2, 23).packed()
+    assert packed.html == b"" and packed.html_gz and packed.packed() is packed
+    ids = store(engine, raw, packed)
+    with session_scope(session_factory(engine)) as session:
+        stored = [raw_html(session.get_one(Article, article_id)) for article_id in ids]
+    assert stored == [raw.html, record(2, 23).html]
