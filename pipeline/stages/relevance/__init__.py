@@ -55,7 +55,8 @@ def explain_verdict(record: ArticleRecord, model: RelevanceModel, neighbours: in
 
 
 def score_records(records: list[ArticleRecord], model: RelevanceModel) -> list[ArticleRecord]:
-    """``score_article`` for many records, stage 2 embedding them in batches."""
+    """``score_article`` for many records, stage 2 embedding in batches those stage 1 flags (the week's
+    candidates; every survivor of stage 1 with ``learned_flags``): see ``judge``'s ``flagged_only``."""
     items = [(r.title, r.text, r.media or r.source_media) for r in records]
     return [
         record.evolve(
@@ -64,7 +65,7 @@ def score_records(records: list[ArticleRecord], model: RelevanceModel) -> list[A
             matched=verdict.explanation.matched,
             probability=verdict.probability,
         )
-        for record, verdict in zip(records, judge(items, model), strict=True)
+        for record, verdict in zip(records, judge(items, model, flagged_only=True), strict=True)
     ]
 
 

@@ -35,7 +35,8 @@ _SAID = {"hit": "labelled hit", "accepted": "accepted before", "rejected": "reje
 @dataclass(frozen=True)
 class Verdict:
     explanation: Explanation  # stage 1
-    probability: float | None  # stage 2; None without a learned model, 0.0 when stage 1 stopped it
+    # stage 2; None without a learned model, or in a crawl where stage 1 did not flag; 0.0: stage 1 stopped it
+    probability: float | None
     flagged: bool
     neighbours: tuple[Neighbour, ...] = ()  # the reference items nearest to it (only when asked for)
     threshold: float | None = None  # the learned model's: flagged at or above it
@@ -66,37 +67,47 @@ class Verdict:
         }
 
 
-def judge(items: Sequence[Fields], model: RelevanceModel, *, neighbours: int = 0) -> list[Verdict]:
-    """The verdict on each (title, text, media); stage 2 embeds the survivors of stage 1 in one batch."""
+def judge(
+    items: Sequence[Fields], model: RelevanceModel, *, neighbours: int = 0, flagged_only: bool = False
+) -> list[Verdict]:
+    """The verdict on each (title, text, media); stage 2 embeds the survivors of stage 1 in one batch.
+
+    ``flagged_only`` (the crawl): stage 2 only for what stage 1 flags, the articles the week's candidates
+    list, unless ``learned_flags`` makes the probability decide; the rest keep probability None. Embedding
+    is most of a crawled page's CPU, and most crawled pages are never candidates."""
     docs = [_document(title, text, media, model) for title, text, media in items]
     explanations = [explain_document(doc, model) for doc in docs]
     learned = model.learned
     if learned is None:
         return [Verdict(explanation, None, explanation.flagged) for explanation in explanations]
     survivors = [i for i, (doc, ex) in enumerate(zip(docs, explanations, strict=True)) if _survives(doc, ex)]
-    probabilities = np.zeros(len(items))
+    probabilities: list[float | None] = [0.0] * len(items)  # 0: stage 1 stopped it
+    embedded = survivors
+    if flagged_only and not model.learned_flags:
+        embedded = [i for i in survivors if explanations[i].flagged]
+        for i in set(survivors) - set(embedded):
+            probabilities[i] = None  # through stage 1 but not flagged: not worth an embedding here
     nearest: dict[int, tuple[Neighbour, ...]] = {}
-    if survivors:
-        texts = [embedding_text(items[i][0], items[i][1]) for i in survivors]
+    if embedded:
+        texts = [embedding_text(items[i][0], items[i][1]) for i in embedded]
         embeddings = model.embedder.embed_texts(texts)
-        stage1 = np.array([stage1_features(explanations[i]) for i in survivors])
-        probabilities[survivors] = learned.probabilities(embeddings, stage1)
+        stage1 = np.array([stage1_features(explanations[i]) for i in embedded])
+        for i, probability in zip(embedded, learned.probabilities(embeddings, stage1), strict=True):
+            probabilities[i] = float(probability)
         if neighbours:
-            nearest = {
-                i: tuple(learned.nearest(row, neighbours))
-                for i, row in zip(survivors, embeddings, strict=True)
-            }
+            rows = zip(embedded, embeddings, strict=True)
+            nearest = {i: tuple(learned.nearest(row, neighbours)) for i, row in rows}
     return [
-        Verdict(ex, float(p), _flagged(ex, float(p), model), nearest.get(i, ()), learned.threshold)
+        Verdict(ex, p, _flagged(ex, p, model), nearest.get(i, ()), learned.threshold)
         for i, (ex, p) in enumerate(zip(explanations, probabilities, strict=True))
     ]
 
 
-def _flagged(explanation: Explanation, probability: float, model: RelevanceModel) -> bool:
+def _flagged(explanation: Explanation, probability: float | None, model: RelevanceModel) -> bool:
     """By the probability at the model's threshold with ``relevance.learned_flags``; else by stage 1."""
     if not model.learned_flags:
         return explanation.flagged
-    assert model.learned is not None
+    assert model.learned is not None and probability is not None  # every survivor embedded
     return probability >= model.learned.threshold and not explanation.blocked_by
 
 
