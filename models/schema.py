@@ -155,6 +155,17 @@ class ArticleWords(Base):
     indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ArticleWordsQueue(Base):
+    """Articles whose words are missing or out of date: stored, fetched again, or with a new title or text.
+    Triggers of the migration (``article_fts_queue_*``) keep it; the archive search indexes what it holds
+    and takes those rows off, so it never compares the whole archive with its words."""
+
+    __tablename__ = "article_words_queue"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # moves on each time the article changes again
+
+
 SEARCH_OBJECTS = "article_fts"  # the prefix of the search tables and indexes the models do not describe
 
 

@@ -5,7 +5,9 @@ Chinese has no spaces, so articles are indexed as words: the relevance model's j
 terms kept whole, search mode adding a long word's parts) writes them, space-separated, into
 ``article_words``; SQLite searches them with FTS5, PostgreSQL with ``to_tsvector('simple', ...)`` and its
 GIN index (both made by migration 0007). The index is brought up to date before each search, at most
-``INDEX_BATCH`` articles at a time, so a new crawl's articles are found without a separate job.
+``INDEX_BATCH`` articles at a time, so a new crawl's articles are found without a separate job: those
+waiting are in ``article_words_queue``, which triggers fill (migration 0011), so a search reads the
+queue rather than the whole archive.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import Select, and_, delete, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from models.schema import Article, ArticleWords
+from models.schema import Article, ArticleWords, ArticleWordsQueue
 from models.types import utcnow
 from pipeline.desk.printed import printed
 from pipeline.stages.relevance import RelevanceModel
@@ -58,7 +60,7 @@ def search_archive(
     """Articles containing every word of ``query``, published from ``start`` to ``end`` (local dates,
     inclusive), newest first."""
     indexed = refresh_index(session, model)
-    waiting = session.scalar(select(func.count()).select_from(_stale().subquery())) or 0
+    waiting = session.scalar(select(func.count()).select_from(ArticleWordsQueue)) or 0
     terms = tuple(dict.fromkeys(model.tokens(query)))[:MAX_TERMS]
     if not terms:
         return ArchiveResult((), [], indexed, False, waiting)
@@ -72,10 +74,16 @@ def search_archive(
 
 
 def refresh_index(session: Session, model: RelevanceModel, limit: int | None = None) -> int:
-    """Index the articles not indexed yet, or fetched again since (at most ``limit``, default
-    INDEX_BATCH); returns how many."""
+    """Index the articles not indexed yet, or changed since (at most ``limit``, default INDEX_BATCH);
+    returns how many."""
     batch = INDEX_BATCH if limit is None else limit
-    articles = list(session.scalars(_stale().order_by(Article.id).limit(batch)))
+    queued = session.execute(
+        select(ArticleWordsQueue.article_id, ArticleWordsQueue.version)
+        .order_by(ArticleWordsQueue.article_id)
+        .limit(batch)
+    ).all()
+    ids = [article_id for article_id, _ in queued]
+    articles = list(session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)))
     now = utcnow()
     for article in articles:
         words = " ".join(model.tokens(f"{article.title}\n{article.text}", parts=True))
@@ -84,17 +92,13 @@ def refresh_index(session: Session, model: RelevanceModel, limit: int | None = N
             session.add(ArticleWords(article_id=article.id, words=words, indexed_at=now))
         else:
             row.words, row.indexed_at = words, now
+    if queued:  # an article changed again meanwhile has a new version: it stays for the next search
+        pairs = tuple_(ArticleWordsQueue.article_id, ArticleWordsQueue.version).in_(
+            [tuple(row) for row in queued]
+        )
+        session.execute(delete(ArticleWordsQueue).where(pairs))
     session.flush()
     return len(articles)
-
-
-def _stale() -> Select:  # type: ignore[type-arg]
-    """Articles without words, or fetched again since their words were written."""
-    return (
-        select(Article)
-        .outerjoin(ArticleWords, ArticleWords.article_id == Article.id)
-        .where(or_(ArticleWords.article_id.is_(None), ArticleWords.indexed_at < Article.fetched_at))
-    )
 
 
 def _matching(session: Session, terms: tuple[str, ...]):  # type: ignore[no-untyped-def]
