@@ -161,10 +161,17 @@ def _reranked(
     candidates: list[Candidate], articles: list[Article], editor: EditorModel, weight: float
 ) -> list[Candidate]:
     """Each candidate moved by the editor model's leaning; the whole list in one batch (it embeds)."""
+    from pipeline.stages.relevance.learned import stored_stage1  # loaded with the editor model anyway
+
     by_id = {article.id: article for article in articles}
     leads = [by_id[c.id] for c in candidates]
     items = [(lead.title, lead.text, c.media) for lead, c in zip(leads, candidates, strict=True)]
-    leanings = editor.accept_probabilities(items)
+    known = [
+        stored_stage1(lead.relevance.score, lead.relevance.flagged) if lead.relevance else None
+        for lead in leads
+    ]
+    stage1 = None if None in known else known  # a week of flagged stories (the default list): all known
+    leanings = editor.accept_probabilities(items, stage1)
     return [
         replace(c, rank_score=round(rerank_score(c.rank_score, leaning, weight), 3))
         for c, leaning in zip(candidates, leanings, strict=True)

@@ -37,6 +37,14 @@ def stage1_features(explanation: Explanation) -> list[float]:
     ]
 
 
+def stored_stage1(score: float, flagged: bool) -> list[float] | None:
+    """The stage-1 features (``stage1_features``) of an article from its stored verdict, when they
+    follow from it: a flagged article was blocked by no rule, so its stored score is its raw total."""
+    if not flagged:
+        return None  # blocked or not is not stored
+    return [math.tanh(score / STAGE1_SCALE), 1.0, 0.0]
+
+
 @dataclass(frozen=True)
 class Neighbour:
     title: str

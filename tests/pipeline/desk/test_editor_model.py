@@ -171,3 +171,20 @@ def test_each_week_keeps_its_model_and_the_least_used_go(engine, tmp_path, monke
         for before in weeks[2:]:
             assert editor_model.editor_model_for(session, settings, before=before) is not None
         assert len(fits) == 5 and len(kept_models(tmp_path)) == editor_model.KEPT_MODELS
+
+
+def test_stored_verdicts_stand_in_for_stage_1_on_flagged_articles(stage1, shipped, tmp_path) -> None:
+    """The candidate list passes the stored score of its flagged stories instead of running stage 1 again:
+    the leaning is the same."""
+    from pipeline.stages.relevance import explain_fields
+    from pipeline.stages.relevance.learned import stored_stage1
+
+    model = train_editor_model(planted(), stage1, shipped, cache=tmp_path / "e.npz")
+    assert model is not None
+    items = [("东部医保电子凭证全面推广", "医保电子凭证覆盖全部定点医院，方便群众办事。", "日报")]
+    explained = explain_fields(*items[0], stage1)
+    assert explained.flagged
+    stored = [stored_stage1(round(explained.total, 2), explained.flagged)]
+    computed = model.accept_probabilities(items)
+    assert model.accept_probabilities(items, stored) == pytest.approx(computed, abs=1e-3)
+    assert stored_stage1(0.0, False) is None  # blocked or merely low: not known from the stored verdict
