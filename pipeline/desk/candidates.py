@@ -160,21 +160,22 @@ def _probability(group: list[Article]) -> float | None:
 def _reranked(
     candidates: list[Candidate], articles: list[Article], editor: EditorModel, weight: float
 ) -> list[Candidate]:
-    """Each candidate moved by the editor model's leaning; the whole list in one batch (it embeds)."""
+    """The flagged and accepted candidates (the week's list) moved by the editor model's leaning, in one
+    batch (it embeds); the rest, listed only with ``--all``, keep their rank: a week holds many times more
+    of them, and scoring them would cost the list most of its time."""
     from pipeline.stages.relevance.learned import stored_stage1  # loaded with the editor model anyway
 
     by_id = {article.id: article for article in articles}
-    leads = [by_id[c.id] for c in candidates]
-    items = [(lead.title, lead.text, c.media) for lead, c in zip(leads, candidates, strict=True)]
-    known = [
-        stored_stage1(lead.relevance.score, lead.relevance.flagged) if lead.relevance else None
-        for lead in leads
-    ]
-    stage1 = None if None in known else known  # a week of flagged stories (the default list): all known
-    leanings = editor.accept_probabilities(items, stage1)
+    moved = [c for c in candidates if c.flagged or c.status == ReviewStatus.ACCEPTED]
+    leads = [by_id[c.id] for c in moved]
+    items = [(lead.title, lead.text, c.media) for lead, c in zip(leads, moved, strict=True)]
+    stage1 = [stored_stage1(a.relevance.score, a.relevance.flagged) if a.relevance else None for a in leads]
+    leanings = dict(zip((c.id for c in moved), editor.accept_probabilities(items, stage1), strict=True))
     return [
-        replace(c, rank_score=round(rerank_score(c.rank_score, leaning, weight), 3))
-        for c, leaning in zip(candidates, leanings, strict=True)
+        replace(c, rank_score=round(rerank_score(c.rank_score, leanings[c.id], weight), 3))
+        if c.id in leanings
+        else c
+        for c in candidates
     ]
 
 

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 from pipeline.config import RelevanceSettings
 from pipeline.desk.decisions import Decision, decisions_for_training
 from pipeline.errors import InputError
-from pipeline.stages.relevance import RelevanceModel, load_relevance
+from pipeline.stages.relevance import RelevanceModel, explain_fields, load_relevance
 from pipeline.stages.relevance.embedding import EMBEDDER_NAME, embedding_text
-from pipeline.stages.relevance.learned import LearnedModel, load_learned
+from pipeline.stages.relevance.learned import LearnedModel, load_learned, stage1_features
 from pipeline.stages.relevance.training import LabelledItem, embed_cached, featurise, retrain
 
 __all__ = ["Decision", "EditorModel", "decisions_for_training", "editor_model_for", "train_editor_model"]
@@ -52,20 +52,20 @@ class EditorModel:
         return self.accept_probabilities([(title, text, media)])[0]
 
     def accept_probabilities(
-        self, items: Sequence[tuple[str, str, str]], stage1: Sequence[Sequence[float]] | None = None
+        self, items: Sequence[tuple[str, str, str]], stage1: Sequence[Sequence[float] | None] | None = None
     ) -> list[float]:
-        """One batch of embeddings for a whole candidate list; ``stage1``: the items' stage-1 features when
-        they are known already (``learned.stored_stage1``), sparing stage 1 a second pass over every text."""
+        """One batch of embeddings for a whole candidate list; ``stage1``: each item's stage-1 features where
+        they are known already (``learned.stored_stage1``), sparing stage 1 a second pass over its text."""
         if not items:
             return []
-        if stage1 is None:
-            labelled = [LabelledItem(t, x, m or "", False, EDITOR_GROUP) for t, x, m in items]
-            embeddings, features = featurise(labelled, self.relevance, self.cache)
-        else:
-            texts = [embedding_text(t, x) for t, x, _ in items]
-            embeddings = embed_cached(texts, self.relevance.embedder.embed_texts, self.cache)
-            features = np.asarray(stage1, dtype=np.float32)
-        return [float(p) for p in self.learned.probabilities(embeddings, features)]
+        texts = [embedding_text(title, text) for title, text, _ in items]
+        embeddings = embed_cached(texts, self.relevance.embedder.embed_texts, self.cache)
+        known = list(stage1) if stage1 is not None else [None] * len(items)
+        features = [
+            row if row is not None else stage1_features(explain_fields(t, x, m or "", self.relevance))
+            for row, (t, x, m) in zip(known, items, strict=True)
+        ]
+        return [float(p) for p in self.learned.probabilities(embeddings, np.asarray(features, np.float32))]
 
 
 def train_editor_model(

@@ -105,8 +105,10 @@ class LeaningEditor:
 
     def __init__(self, liked: str):
         self.liked = liked
+        self.asked = 0  # items it was asked about
 
     def accept_probabilities(self, items: list[tuple[str, str, str]], stage1: object = None) -> list[float]:
+        self.asked += len(items)
         return [0.9 if self.liked in title else 0.1 for title, _, _ in items]
 
 
@@ -117,3 +119,18 @@ def test_an_editor_model_moves_candidates_by_its_leaning(engine: Engine) -> None
         ranked = weekly_candidates(session, W17, TZ, editor=LeaningEditor("电子病历"), editor_weight=6.0)
     assert [c.id for c in ranked] == [plain, liked]
     assert ranked[0].rank_score - ranked[1].rank_score == pytest.approx(4.8, abs=0.01)
+
+
+def test_the_editor_model_moves_only_the_listed_candidates(engine: Engine) -> None:
+    """Unflagged articles (listed only with --all) are not scored by the editor model: a week holds many of
+    them, and they keep the rank stage 1 gave them."""
+    unflagged = record(2, 24, score=1.0, title="医保结算系统上线")
+    listed, unlisted = store(engine, record(1, 23, score=6.0), unflagged)
+    editor = LeaningEditor("医保")
+    with session_scope(session_factory(engine)) as session:
+        plain = {c.id: c.rank_score for c in weekly_candidates(session, W17, TZ, flagged_only=False)}
+        ranked = weekly_candidates(session, W17, TZ, flagged_only=False, editor=editor, editor_weight=6.0)
+    moved = {c.id: c.rank_score for c in ranked}
+    assert moved[unlisted] == plain[unlisted]  # liked by the editor model, but never asked
+    assert moved[listed] == pytest.approx(plain[listed] - 2.4, abs=0.01)  # leaning 0.1 of weight 6
+    assert editor.asked == 1
