@@ -92,3 +92,16 @@ def engine(db_url: str) -> Iterator[Engine]:
     upgrade_database(engine)
     yield engine
     engine.dispose()
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, launched by path: nothing downloads a browser
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """The browser, or a skip saying it is missing (a failure under CI=true: .ci/run installs it)."""
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"Chromium missing at {CHROMIUM} (.ci/run installs it)")
+        pytest.skip(f"Chromium missing at {CHROMIUM}")
+    return CHROMIUM

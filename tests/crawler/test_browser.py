@@ -21,8 +21,6 @@ from tests.crawler.challenge_site import ChallengeSite, article_title, listing_s
 from tests.crawler.fault_site import PARAGRAPH
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def hitmon_command(*args: str) -> list[str]:
@@ -93,15 +91,6 @@ def expected_titles(site: ChallengeSite) -> dict[str, str]:
 def assert_every_article_and_nothing_else(outcome: SourceOutcome, site: ChallengeSite) -> None:
     assert outcome.titles == expected_titles(site)  # every article, under its own title: no challenge page
     assert all(PARAGRAPH in text for text in outcome.texts)
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"Chromium missing at {CHROMIUM} (.ci/run installs it)")
-        pytest.skip(f"Chromium missing at {CHROMIUM}")
-    return CHROMIUM
 
 
 def test_challenged_sources_are_crawled_through_the_browser_with_cookies_handed_back(

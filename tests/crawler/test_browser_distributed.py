@@ -12,7 +12,6 @@ import pytest
 from tests.crawler.challenge_site import listing_source, serve_challenge_site
 from tests.crawler.test_browser import (
     assert_every_article_and_nothing_else,
-    chromium,  # noqa: F401  (a fixture)
     environment,
     hitmon_command,
     outcomes,
@@ -24,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_a_worker_crawls_challenged_sources_through_its_browser(
-    chromium: Path,  # noqa: F811
+    chromium: Path,
     postgres_url: str,
     redis_url: str,
     redis_prefix: str,

@@ -4,7 +4,6 @@ and accepts them into the week."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -52,10 +51,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture
@@ -121,15 +116,6 @@ def test_a_pasted_link_to_this_machine_is_refused_unless_allowed(
     assert "不能指向本机或内网地址" in page
     with session_scope(session_factory(engine)) as session:
         assert session.scalar(select(Article).where(Article.title == "粘贴来的电子病历文章")) is None
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"Chromium missing at {CHROMIUM} (.ci/run installs it)")
-        pytest.skip(f"Chromium missing at {CHROMIUM}")
-    return CHROMIUM
 
 
 def test_a_link_behind_a_javascript_challenge_is_fetched_through_the_browser(
