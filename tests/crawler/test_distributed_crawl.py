@@ -251,7 +251,7 @@ def test_workers_ask_each_host_no_more_often_than_the_domain_interval(
         gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         # A request's slot is restarted just before it is sent; the server sees it a few ms later, by
         # more on a loaded machine (up to a few tenths of a second at load 10 on 2 cores), so a gap may
-        # come out short of the interval. Without the shared slot most gaps are near 0.
-        assert min(gaps) > interval * 0.25, (host, sorted(gaps)[:3])
+        # come out short of the interval. Without the shared slot most gaps are near 0 (2 ms apart).
+        assert min(gaps) > interval * 0.05, (host, sorted(gaps)[:3])
         assert statistics.median(gaps) >= interval * 0.9, (host, sorted(gaps))
         assert times[-1] - times[0] >= interval * (len(times) - 1) * 0.95, host
