@@ -163,14 +163,12 @@ def _reranked(
     """The flagged and accepted candidates (the week's list) moved by the editor model's leaning, in one
     batch (it embeds); the rest, listed only with ``--all``, keep their rank: a week holds many times more
     of them, and scoring them would cost the list most of its time."""
-    from pipeline.stages.relevance.learned import stored_stage1  # loaded with the editor model anyway
-
     by_id = {article.id: article for article in articles}
     moved = [c for c in candidates if c.flagged or c.status == ReviewStatus.ACCEPTED]
     leads = [by_id[c.id] for c in moved]
     items = [(lead.title, lead.text, c.media) for lead, c in zip(leads, moved, strict=True)]
-    stage1 = [stored_stage1(a.relevance.score, a.relevance.flagged) if a.relevance else None for a in leads]
-    leanings = dict(zip((c.id for c in moved), editor.accept_probabilities(items, stage1), strict=True))
+    verdicts = [(a.relevance.score, a.relevance.flagged) if a.relevance else None for a in leads]
+    leanings = dict(zip((c.id for c in moved), editor.accept_probabilities(items, verdicts), strict=True))
     return [
         replace(c, rank_score=round(rerank_score(c.rank_score, leanings[c.id], weight), 3))
         if c.id in leanings

@@ -27,7 +27,7 @@ from pipeline.desk.decisions import Decision, decisions_for_training
 from pipeline.errors import InputError
 from pipeline.stages.relevance import RelevanceModel, explain_fields, load_relevance
 from pipeline.stages.relevance.embedding import EMBEDDER_NAME, embedding_text
-from pipeline.stages.relevance.learned import LearnedModel, load_learned, stage1_features
+from pipeline.stages.relevance.learned import LearnedModel, load_learned, stage1_features, stored_stage1
 from pipeline.stages.relevance.training import LabelledItem, embed_cached, featurise, retrain
 
 __all__ = ["Decision", "EditorModel", "decisions_for_training", "editor_model_for", "train_editor_model"]
@@ -36,6 +36,9 @@ MIN_DECISIONS = 20
 KEPT_MODELS = 4  # fitted models kept, the least recently used removed: a few weeks an editor goes between
 KEY_CHARS = 16  # of the decisions' key in a kept model's file name
 EDITOR_GROUP = "editor"
+
+
+StoredVerdict = tuple[float, bool]  # an article's stored stage-1 score and flag
 
 
 @dataclass(frozen=True)
@@ -52,20 +55,27 @@ class EditorModel:
         return self.accept_probabilities([(title, text, media)])[0]
 
     def accept_probabilities(
-        self, items: Sequence[tuple[str, str, str]], stage1: Sequence[Sequence[float] | None] | None = None
+        self, items: Sequence[tuple[str, str, str]], verdicts: Sequence[StoredVerdict | None] | None = None
     ) -> list[float]:
-        """One batch of embeddings for a whole candidate list; ``stage1``: each item's stage-1 features where
-        they are known already (``learned.stored_stage1``), sparing stage 1 a second pass over its text."""
+        """One batch of embeddings for a whole candidate list; ``verdicts``: each item's stored stage-1
+        (score, flagged) where known, which spare stage 1 a second pass over its text when they tell its
+        features (``learned.stored_stage1``)."""
         if not items:
             return []
         texts = [embedding_text(title, text) for title, text, _ in items]
         embeddings = embed_cached(texts, self.relevance.embedder.embed_texts, self.cache)
-        known = list(stage1) if stage1 is not None else [None] * len(items)
-        features = [
-            row if row is not None else stage1_features(explain_fields(t, x, m or "", self.relevance))
-            for row, (t, x, m) in zip(known, items, strict=True)
-        ]
+        stored = list(verdicts) if verdicts is not None else [None] * len(items)
+        features = [self._stage1(item, verdict) for item, verdict in zip(items, stored, strict=True)]
         return [float(p) for p in self.learned.probabilities(embeddings, np.asarray(features, np.float32))]
+
+    def _stage1(self, item: tuple[str, str, str], verdict: StoredVerdict | None) -> list[float]:
+        title, text, media = item
+        if verdict is not None:
+            signals = self.relevance.signals
+            known = stored_stage1(*verdict, signals.vector(signals.fired(title)))
+            if known is not None:
+                return known
+        return stage1_features(explain_fields(title, text, media or "", self.relevance))
 
 
 def train_editor_model(
@@ -124,7 +134,7 @@ def editor_model_for(session: Session, settings: RelevanceSettings, before: date
     cache = settings.editor_model_file.with_suffix(".embeddings.npz")
     key = decisions_key(examples)
     path = kept_model_path(settings.editor_model_file, key)
-    kept = _kept_model(path, key)
+    kept = _kept_model(path, key, relevance.signals.names)
     if kept is not None:
         with suppress(OSError):  # recently used: the last to be removed (a read-only folder keeps all)
             path.touch()
@@ -165,12 +175,12 @@ def _last_used(path: Path) -> float:
         return 0.0
 
 
-def _kept_model(path: Path, key: str) -> LearnedModel | None:
+def _kept_model(path: Path, key: str, signals: tuple[str, ...]) -> LearnedModel | None:
     if not path.exists():
         return None
     try:
         kept = load_learned(path)
     except InputError:
         return None  # not ours or damaged: fitted again and overwritten
-    same = kept.trained.get("decisions") == key and kept.embedder == EMBEDDER_NAME
-    return kept if same else None  # fitted again after new decisions or another embedding model
+    same = kept.trained.get("decisions") == key and (kept.embedder, kept.signals) == (EMBEDDER_NAME, signals)
+    return kept if same else None  # fitted again after new decisions, another embedding model or signals

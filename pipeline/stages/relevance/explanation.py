@@ -31,6 +31,8 @@ class Explanation:
     total: float  # raw_total, or at most 0 when a ! rule matched or a + rule failed
     threshold: float
     blocked_by: tuple[str, ...]  # "excluded by ..." / "missing ..." reasons
+    signals: tuple[str, ...] = ()  # the title signals found (pipeline.stages.relevance.signals)
+    signal_vector: tuple[float, ...] = ()  # what they give stage 2, one value per signal of the model
 
     @property
     def flagged(self) -> bool:

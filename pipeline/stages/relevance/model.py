@@ -15,6 +15,7 @@ from pipeline.stages.relevance.learned import DEFAULT_MODEL, LearnedModel, load_
 from pipeline.stages.relevance.lexicon import BUILTIN_LEXICON, LexiconTerm, merge_lexicons, read_lexicon
 from pipeline.stages.relevance.matching import TermMatcher, fold
 from pipeline.stages.relevance.rules import RuleSet, read_rules
+from pipeline.stages.relevance.signals import BUILTIN_SIGNALS, TitleSignals, read_signals
 
 if TYPE_CHECKING:
     import jieba
@@ -34,7 +35,9 @@ class RelevanceModel:
         title_weight: float,
         learned: LearnedModel | None = None,
         learned_flags: bool = False,
+        signals: TitleSignals | None = None,
     ):
+        self.signals = signals if signals is not None else builtin_signals()
         self.learned = learned  # stage 2, the probability; None: no probability
         self.learned_flags = learned_flags  # the probability decides ``flagged``; else the stage-1 score
         self.embedder = Embedder()
@@ -91,6 +94,11 @@ def lexicon_categories(lexicon: tuple[LexiconTerm, ...]) -> dict[str, frozenset[
 
 
 @cache
+def builtin_signals() -> TitleSignals:
+    return read_signals(BUILTIN_SIGNALS)
+
+
+@cache
 def builtin_lexicon() -> tuple[LexiconTerm, ...]:
     return read_lexicon(BUILTIN_LEXICON)
 
@@ -119,4 +127,6 @@ def learned_model(settings: RelevanceSettings) -> LearnedModel | None:
     model = load_learned(path)
     if model.embedder != EMBEDDER_NAME:
         raise InputError(path, f"fitted on {model.embedder} vectors; this hitmon embeds with {EMBEDDER_NAME}")
+    if model.signals != builtin_signals().names:
+        raise InputError(path, "fitted with other title signals than this hitmon's: train it again")
     return model

@@ -39,7 +39,18 @@ def explain_document(doc: Document, model: RelevanceModel, prior: float = 0.0) -
     blocked = _blocked_by(doc, model)
     raw_total = round(prior + sum(item.score for item in items), 4)
     total = min(raw_total, 0.0) if blocked else raw_total
-    return Explanation(doc.title.text, tuple(items), prior, raw_total, total, model.threshold, blocked)
+    signals = model.signals.fired(doc.title.text)
+    return Explanation(
+        doc.title.text,
+        tuple(items),
+        prior,
+        raw_total,
+        total,
+        model.threshold,
+        blocked,
+        signals,
+        tuple(model.signals.vector(signals)),
+    )
 
 
 def field_factor(field: str, position: int, length: int, title_weight: float) -> float:

@@ -148,6 +148,7 @@ def train_learned(
     groups: Sequence[str],
     embedder: str,
     *,
+    signals: tuple[str, ...] = (),
     c: float = REGULARISATION,
     trained: dict[str, object] | None = None,
 ) -> LearnedModel:
@@ -156,7 +157,9 @@ def train_learned(
         raise ValueError("training needs both hits and misses")
     threshold = choose_threshold(features, hits, weights, groups, c)
     coef, intercept = fit_weights(features, hits, weights, c)
-    return LearnedModel(embedder, coef, intercept, round(threshold, 6), trained or {})
+    return LearnedModel(
+        embedder, coef, intercept, round(threshold, 6), signals=signals, trained=trained or {}
+    )
 
 
 def embed_cached(
@@ -183,7 +186,7 @@ def embed_cached(
 def featurise(
     items: Sequence[LabelledItem], model: RelevanceModel, cache: Path | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Embeddings of the title, and the stage-1 features, of each item."""
+    """Embeddings of the title, and the stage-1 features (title signals included), of each item."""
     stage1 = np.array(
         [stage1_features(explain_document(_document(item, model), model)) for item in items],
         dtype=np.float32,
@@ -214,7 +217,9 @@ def train_on(
         "regularisation": c,
         "target_recall": TARGET_RECALL,
     }
-    fitted = train_learned(features, hits, weights, groups, EMBEDDER_NAME, c=c, trained=trained)
+    fitted = train_learned(
+        features, hits, weights, groups, EMBEDDER_NAME, signals=model.signals.names, c=c, trained=trained
+    )
     keep = set(map(id, references))
     chosen = [i for i, item in enumerate(items) if id(item) in keep]
     return replace(

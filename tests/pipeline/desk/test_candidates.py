@@ -107,7 +107,7 @@ class LeaningEditor:
         self.liked = liked
         self.asked = 0  # items it was asked about
 
-    def accept_probabilities(self, items: list[tuple[str, str, str]], stage1: object = None) -> list[float]:
+    def accept_probabilities(self, items: list[tuple[str, str, str]], verdicts: object = None) -> list[float]:
         self.asked += len(items)
         return [0.9 if self.liked in title else 0.1 for title, _, _ in items]
 

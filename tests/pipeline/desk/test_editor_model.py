@@ -184,7 +184,9 @@ def test_stored_verdicts_stand_in_for_stage_1_on_flagged_articles(stage1, shippe
     items = [("东部医保电子凭证全面推广", "医保电子凭证覆盖全部定点医院，方便群众办事。", "日报")]
     explained = explain_fields(*items[0], stage1)
     assert explained.flagged
-    stored = [stored_stage1(round(explained.total, 2), explained.flagged)]
+    vector = stage1.signals.vector(stage1.signals.fired(items[0][0]))
+    assert any(vector)  # 医保 and 电子: the title signals count too
     computed = model.accept_probabilities(items)
+    stored = [(round(explained.total, 2), explained.flagged)]
     assert model.accept_probabilities(items, stored) == pytest.approx(computed, abs=1e-3)
-    assert stored_stage1(0.0, False) is None  # blocked or merely low: not known from the stored verdict
+    assert stored_stage1(0.0, False, vector) is None  # blocked or merely low: the stored verdict cannot tell
