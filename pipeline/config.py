@@ -73,7 +73,7 @@ class RelevanceSettings(_Section):
     rules: TextFile | None = None  # the editor's rules file
     learned: bool = True  # stage 2: the learned probability, what the week is ranked by
     # the probability (at the model's cross-validated threshold) decides what is flagged; off: the score does
-    learned_flags: bool = False
+    learned_flags: bool = True
     model: Path | None = None  # a model file from `hitmon relevance train`; unset: the one shipped in hitmon
 
 

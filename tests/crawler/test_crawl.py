@@ -86,7 +86,11 @@ def test_health_it_items_are_flagged(crawled) -> None:  # type: ignore[no-untype
     wanted = {link for link, sample in links.items() if sample.health_it}
     missed, wrong = wanted - flagged, flagged - wanted
     assert not missed, f"health-IT items not flagged: {sorted(missed)}"
-    assert len(wrong) <= 1, f"flagged but not health-IT: {sorted(wrong)}"
+    # the probability flags at the threshold that keeps recall 0.95 on unseen sources, so look-alikes are
+    # flagged too (a 数字中国 summit, a 家庭医生 policy piece): each ranks below every health-IT item
+    probability = {link: stored[link].relevance.probability for link in links}
+    assert len(wrong) <= len(wanted) // 2, f"flagged but not health-IT: {sorted(wrong)}"
+    assert max(probability[link] for link in wrong) < min(probability[link] for link in wanted)
 
 
 def test_reprints_share_a_story(crawled) -> None:  # type: ignore[no-untyped-def]

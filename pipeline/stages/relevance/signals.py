@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline.errors import InputError
 
 BUILTIN_SIGNALS = Path(__file__).with_name("signals.tsv")
-SIDES = ("health", "digital", "cue")
+SIDES = ("health", "digital", "cue", "mask")
 HEALTH_AND_DIGITAL = "health+digital"
 # What a signal weighs against the embedding's 384 dimensions under one regularisation: 0.3 was best of
 # 0.2, 0.3, 0.5, 1 by source CV on ../shared/relevance (1: AP 0.796, 0.3: 0.805).
@@ -38,13 +38,21 @@ class TitleSignals:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The stage-2 features these give, in order: each signal, then HEALTH_AND_DIGITAL."""
-        return (*(signal.name for signal in self.signals), HEALTH_AND_DIGITAL)
+        """The stage-2 features these give, in order: each signal but the masks, then HEALTH_AND_DIGITAL."""
+        return (*(signal.name for signal in self._weighed), HEALTH_AND_DIGITAL)
+
+    @property
+    def _weighed(self) -> tuple[Signal, ...]:
+        return tuple(signal for signal in self.signals if signal.side != "mask")
 
     def fired(self, title: str) -> tuple[str, ...]:
-        """The names of the signals found in ``title``, HEALTH_AND_DIGITAL last when both sides are."""
+        """The names of the signals found in ``title``, HEALTH_AND_DIGITAL last when both sides are. Words
+        of a mask are blanked first: 卫生健康系统 is the health sector, not an IT system."""
         text = unicodedata.normalize("NFKC", title or "")
-        found = [signal for signal in self.signals if signal.pattern.search(text)]
+        for mask in self.signals:
+            if mask.side == "mask":
+                text = mask.pattern.sub(" ", text)
+        found = [signal for signal in self._weighed if signal.pattern.search(text)]
         sides = {signal.side for signal in found}
         both = (HEALTH_AND_DIGITAL,) if {"health", "digital"} <= sides else ()
         return (*(signal.name for signal in found), *both)
@@ -65,8 +73,8 @@ def read_signals(path: Path) -> TitleSignals:
         if line.strip() and not line.lstrip().startswith("#"):
             signal = _parse_line(path, number, line)
             if signal.name in signals or signal.name == HEALTH_AND_DIGITAL:
-                message = f"signal {signal.name!r} is named twice"
-                raise InputError(path, message, line=number, field="column 1")
+                what = "is reserved" if signal.name == HEALTH_AND_DIGITAL else "is named twice"
+                raise InputError(path, f"signal {signal.name!r} {what}", line=number, field="column 1")
             signals[signal.name] = signal
     return TitleSignals(tuple(signals.values()))
 

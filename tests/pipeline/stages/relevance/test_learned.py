@@ -145,9 +145,10 @@ def test_by_default_stage_1_flags_and_the_learned_stage_gives_the_probability():
 NOW = datetime(2018, 4, 23, tzinfo=UTC)
 
 
-def test_a_crawl_embeds_only_what_stage_1_flags():
-    """score_records (the crawl's stage) gives a probability to the flagged articles, the week's candidates;
-    one through stage 1 but not flagged keeps None, one stopped by stage 1 0.0."""
+def test_a_crawl_where_stage_1_flags_embeds_only_what_stage_1_flags():
+    """With learned_flags off, score_records (the crawl's stage) gives a probability to the flagged articles,
+    the week's candidates; one through stage 1 but not flagged keeps None, one stopped by stage 1 0.0.
+    As shipped (the probability flags), every article through stage 1 is embedded."""
 
     def record(number: int, title: str, text: str = "") -> ArticleRecord:
         url = f"http://a.example/{number}"
@@ -156,10 +157,13 @@ def test_a_crawl_embeds_only_what_stage_1_flags():
     flagged = record(1, "某医院遭勒索病毒攻击 挂号系统瘫痪")
     passed = record(2, "医院开展义诊活动")
     blocked = record(3, "某医院信息科招聘公告", "招聘HIS系统工程师两名。")
-    model = load_relevance(RelevanceSettings())  # as shipped: stage 1 flags, stage 2 ranks
+    model = load_relevance(RelevanceSettings(learned_flags=False))  # stage 1 flags, stage 2 ranks
     scored = score_records([flagged, passed, blocked], model)
     assert scored[0].flagged and 0.0 < scored[0].probability <= 1.0
     assert not scored[1].flagged and scored[1].probability is None
     assert scored[2].probability == 0.0
     everyone = judge([(r.title, r.text, None) for r in (flagged, passed)], model)
     assert everyone[1].probability is not None  # hitmon score and explain embed every survivor
+    shipped = score_records([flagged, passed, blocked], load_relevance(RelevanceSettings()))
+    assert [r.probability is not None for r in shipped] == [True, True, True]
+    assert shipped[2].probability == 0.0 and not shipped[2].flagged

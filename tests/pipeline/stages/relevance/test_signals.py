@@ -14,7 +14,7 @@ from pipeline.stages.relevance.learned import stage1_features
 from pipeline.stages.relevance.model import builtin_signals
 from pipeline.stages.relevance.signals import HEALTH_AND_DIGITAL, SIGNAL_SCALE, read_signals
 
-SIGNALS = "# ours\n医保\thealth\t医保|社保\n线上\tdigital\t线上|ＡＰＰ\n宠物\tcue\t宠物|兽\n"
+SIGNALS = "# ours\n医保\thealth\t医保|社保|卫生\n线上\tdigital\t线上|ＡＰＰ|系统\n宠物\tcue\t宠物|兽\n"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -32,13 +32,26 @@ def test_a_health_and_a_digital_signal_make_health_and_digital(tmp_path: Path) -
     assert signals.vector(("医保", HEALTH_AND_DIGITAL)) == [SIGNAL_SCALE, 0.0, 0.0, SIGNAL_SCALE]
 
 
+def test_a_mask_hides_its_phrases_from_the_other_signals(tmp_path: Path) -> None:
+    plain = read_signals(write(tmp_path, SIGNALS))
+    masked = read_signals(write(tmp_path, SIGNALS + "行业\tmask\t卫生系统\n"))
+    title = "全省卫生系统安全生产会议召开"
+    assert plain.fired(title) == ("医保", "线上", HEALTH_AND_DIGITAL)  # 卫生 + 系统: the sector, not IT
+    assert masked.fired(title) == () and masked.names == plain.names  # a mask is no feature
+    assert masked.fired("卫生院上线预约系统") == ("医保", "线上", HEALTH_AND_DIGITAL)
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("医保\tbody\t医保\n", "signals.tsv:1: column 2: side 'body' is none of health, digital, cue"),
+        ("医保\tbody\t医保\n", "signals.tsv:1: column 2: side 'body' is none of health, digital, cue, mask"),
         ("医保\thealth\n", "signals.tsv:1: expected name<TAB>side<TAB>word|word|..."),
         ("医保\thealth\t|\n", "signals.tsv:1: column 3: no words"),
         (SIGNALS + "医保\tcue\t险\n", "signals.tsv:5: column 1: signal '医保' is named twice"),
+        (
+            SIGNALS + "health+digital\tcue\t险\n",
+            "signals.tsv:5: column 1: signal 'health+digital' is reserved",
+        ),
     ],
 )
 def test_a_wrong_line_names_the_file_line_and_column(tmp_path: Path, text: str, where: str) -> None:
