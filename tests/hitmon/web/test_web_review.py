@@ -171,6 +171,7 @@ def test_the_detail_page_marks_matched_terms_and_explains_the_score(
     assert "<mark>电子病历</mark>" in page
     assert "&lt;b&gt;<mark>电子病历</mark>&lt;/b&gt;" in page  # escaped first, then marked
     assert "相关性说明" in page and "阈值" in page and "正文" in page
+    assert "概率的构成（对数几率）：标题语义" in page and "基准" in page  # the learned stage, part by part
 
 
 def test_copies_of_a_story_are_one_click_away(editor: tuple[TestClient, str], engine: Engine) -> None:
