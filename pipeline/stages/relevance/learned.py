@@ -1,4 +1,5 @@
-"""Stage 2: a logistic regression over the sentence embedding of the title, stacked with the stage-1 score.
+"""Stage 2: a logistic regression over the sentence embedding of the title, stacked with the stage-1 score
+and the title signals (``pipeline.stages.relevance.signals``).
 
 Stage 1 (lexicon and rules) says which words point at health IT; it cannot judge what an article is mainly
 about. Stage 2 turns both into a probability, and an article is flagged when that reaches the threshold

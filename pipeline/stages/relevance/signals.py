@@ -4,8 +4,8 @@ A sentence embedding blurs what a headline is made of; a health word next to a d
 核酸 and 微信查结果) is what a title-only item of health IT usually shows, and a phone, a pet or a funding
 round what a look-alike shows. Each signal is one 0/1 feature of stage 2, its weight learned; so is
 "health and digital". On ../shared/relevance (leave one source out) they lift stage 2's AP from 0.768 to
-0.805 (benchmarks/relevance.py). Only the title: leads differ too much between sources (the same groups
-over the first 300 characters lowered full-text AP from 0.73 to 0.66).
+0.820 (benchmarks/README.md). Only the title: leads differ too much between sources (the same groups over
+the first 300 characters lowered full-text AP from 0.73 to 0.66).
 """
 
 from __future__ import annotations
