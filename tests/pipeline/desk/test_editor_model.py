@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,6 +138,10 @@ def test_editor_model_for_uses_only_decisions_made_before_the_week(engine, tmp_p
         assert again is not None and kept_models(tmp_path) == [fitted]
         assert fitted.stat().st_ctime_ns >= fitted_at
         assert load_learned(fitted).trained == model.learned.trained  # same decisions: not refitted
+        stale = load_learned(fitted)  # kept by a hitmon whose title signals were others: fitted again
+        replace(stale, signals=stale.signals[1:]).save(fitted)
+        assert editor_model_for(session, settings, before=datetime(2100, 1, 1, tzinfo=UTC)) is not None
+        assert load_learned(fitted).signals == model.learned.signals
         too_few = RelevanceSettings(editor_min_decisions=30, editor_model_file=kept)
         assert editor_model_for(session, too_few, before=datetime(2100, 1, 1, tzinfo=UTC)) is None
 
