@@ -79,6 +79,7 @@ class ChallengeSite:
     seed: int = field(default_factory=lambda: random.randrange(1, 2**31))
     round: int = 0  # how many times the seed changed
     served: Counter[str] = field(default_factory=Counter)  # real pages, by client ("browser" / "plain")
+    served_paths: set[str] = field(default_factory=set)  # which real pages went out, to any client
     challenged: Counter[str] = field(default_factory=Counter)  # challenge answers, by path
     agents: set[str] = field(default_factory=set)  # user agents the real pages went to
     _pages_on_cookie: int = 0
@@ -100,6 +101,7 @@ class ChallengeSite:
                 self.challenged[path] += 1
                 return html(self.status, challenge_page(self.seed))
             self.served[client] += 1
+            self.served_paths.add(path)
             self.agents.add(user_agent)
             self._pages_on_cookie += 1
             if self.rechallenge_after and self._pages_on_cookie >= self.rechallenge_after:
