@@ -11,13 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from crawler.console import terminal
-from crawler.epilogue import EXIT_STATUS, log_to_stderr
-from crawler.progress import summary_table
-from crawler.run import run_crawl
-from models.db import DatabaseError
+from crawler.epilogue import log_to_stderr
+from crawler.progress import report_crawl
+from crawler.run import CrawlSummary, run_crawl
 from pipeline.config import load_settings
-from pipeline.errors import HitmonError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,16 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a running crawl's lock")
     args = parser.parse_args(argv)
     log_to_stderr()
-    try:
+
+    def crawl() -> CrawlSummary:
         settings = load_settings(args.config, db=args.db)
-        summary = run_crawl(settings, args.sources, trigger=args.trigger, lock_wait=args.wait)
-    except (HitmonError, DatabaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return getattr(exc, "exit_code", 1)
-    terminal(stderr=True).print(summary_table(summary))
-    if summary.error:
-        print(f"crawl {summary.status}: {summary.error}", file=sys.stderr)
-    return EXIT_STATUS.get(summary.status, 1)
+        return run_crawl(settings, args.sources, trigger=args.trigger, lock_wait=args.wait)
+
+    return report_crawl(crawl)
 
 
 if __name__ == "__main__":

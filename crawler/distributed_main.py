@@ -10,13 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from crawler.console import terminal
 from crawler.distributed import run_worker
-from crawler.epilogue import EXIT_STATUS, log_to_stderr
-from crawler.progress import summary_table
-from models.db import DatabaseError
+from crawler.epilogue import log_to_stderr
+from crawler.progress import report_crawl
+from crawler.run import CrawlSummary
 from pipeline.config import load_settings
-from pipeline.errors import HitmonError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,17 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forever", action="store_true", help="never stop for being idle (a service)")
     args = parser.parse_args(argv)
     log_to_stderr()
-    try:
+
+    def work() -> CrawlSummary:
         settings = load_settings(args.config, db=args.db)
         idle = None if args.forever else (args.idle_timeout or settings.distributed.idle_timeout)
-        summary = run_worker(settings, idle)
-    except (HitmonError, DatabaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return getattr(exc, "exit_code", 1)
-    terminal(stderr=True).print(summary_table(summary))
-    if summary.error:
-        print(f"crawl {summary.status}: {summary.error}", file=sys.stderr)
-    return EXIT_STATUS.get(summary.status, 1)
+        return run_worker(settings, idle)
+
+    return report_crawl(work)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.live import Live
@@ -13,7 +14,10 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from crawler.console import terminal
+from crawler.epilogue import EXIT_STATUS
 from crawler.tally import CrawlTally
+from models.db import DatabaseError
+from pipeline.errors import HitmonError
 
 if TYPE_CHECKING:
     from crawler.run import CrawlSummary
@@ -43,6 +47,20 @@ def summary_table(summary: CrawlSummary) -> Table:
     if summary.stories:
         table.caption = f"{summary.stories} article(s) joined a reprint story"
     return table
+
+
+def report_crawl(crawl: Callable[[], CrawlSummary]) -> int:
+    """Run ``crawl``, print its summary to stderr and return the entry point's exit status: a bad config or
+    an unreachable database is one line and its own status, not a traceback."""
+    try:
+        summary = crawl()
+    except (HitmonError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)
+    terminal(stderr=True).print(summary_table(summary))
+    if summary.error:
+        print(f"crawl {summary.status}: {summary.error}", file=sys.stderr)
+    return EXIT_STATUS.get(summary.status, 1)
 
 
 class LiveProgress:
