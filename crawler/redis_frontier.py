@@ -89,6 +89,7 @@ return math.max(redis.call('PTTL', KEYS[1]), 1)
 POP_WINDOW = 1000  # oldest requests looked at for one whose host is free; beyond, a crawl waits
 POP_CHUNK = 100
 ROBOTS_TTL = 12 * 3600  # seconds a shared robots.txt is kept (a new crawl forgets it anyway)
+PASS_TTL = 3600  # seconds a site's browser pass is shared: challenge cookies (加速乐's) last an hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,16 @@ class Frontier:
 
     def keep_robots(self, host: str, body: bytes) -> None:
         self.client.set(f"{self.prefix}:robots:{host}", body, ex=ROBOTS_TTL)
+
+    # The cookies and user agent a worker's browser earned for a site (crawler.render.jar), for every
+    # worker: a site is cleared once, not once per worker. A pass that expired early meets a challenge
+    # and is replaced, as in a single crawl.
+
+    def site_pass(self, site: str) -> bytes | None:
+        return self.client.get(f"{self.prefix}:pass:{site}")
+
+    def keep_site_pass(self, site: str, data: bytes) -> None:
+        self.client.set(f"{self.prefix}:pass:{site}", data, ex=PASS_TTL)
 
     # A new crawl.
 

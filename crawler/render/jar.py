@@ -1,11 +1,15 @@
 """The cookies and user agent the browser earned for each site, handed back to plain Scrapy requests.
 
 One jar per crawl (the middleware owns it). A challenge cookie is bound to the user agent that computed
-it, so the two are kept and sent together."""
+it, so the two are kept and sent together. The workers of a distributed crawl share their passes through
+the frontier (``SharedPasses``): a site one worker cleared goes out plainly from every other worker too,
+instead of each worker starting Chromium and clearing it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 
@@ -18,20 +22,48 @@ class SitePass:
     def cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
+    def to_bytes(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SitePass | None:
+        """None for anything but a pass this class wrote (a key left by another version, say)."""
+        try:
+            fields = json.loads(data)
+            return cls(dict(fields["cookies"]), str(fields["user_agent"]), int(fields["version"]))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+class SharedPasses(Protocol):
+    """Where the workers of one distributed crawl keep their passes (crawler.redis_frontier.Frontier)."""
+
+    def site_pass(self, site: str) -> bytes | None: ...
+
+    def keep_site_pass(self, site: str, data: bytes) -> None: ...
+
 
 class SiteCookieJar:
-    """site (scheme://host:port) -> the browser's pass for it."""
+    """site (scheme://host:port) -> the browser's pass for it; with ``shared``, the newest any worker has."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedPasses | None = None) -> None:
         self._passes: dict[str, SitePass] = {}
+        self.shared = shared
 
     def get(self, url: str) -> SitePass | None:
-        return self._passes.get(site_of(url))
+        site = site_of(url)
+        if self.shared is not None and (data := self.shared.site_pass(site)) is not None:
+            found = SitePass.from_bytes(data)
+            if found is not None:
+                self._passes[site] = found
+        return self._passes.get(site)
 
     def update(self, url: str, cookies: dict[str, str], user_agent: str) -> SitePass:
-        previous = self._passes.get(site_of(url))
+        previous = self.get(url)
         earned = SitePass(dict(cookies), user_agent, previous.version + 1 if previous else 1)
         self._passes[site_of(url)] = earned
+        if self.shared is not None:
+            self.shared.keep_site_pass(site_of(url), earned.to_bytes())
         return earned
 
 

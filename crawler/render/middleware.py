@@ -7,6 +7,8 @@
   script; its article pages go as with ``auto``.
 - ``render: never``: a challenge blocks the source, as without a browser.
 
+In a distributed crawl the passes go through the frontier: a site one worker cleared is sent plainly by all.
+
 A page the browser cannot get (Chromium missing, a challenge that never clears) marks its source blocked
 with the reason and fails that request alone; the crawl goes on.
 """
@@ -26,7 +28,7 @@ from twisted.internet.defer import Deferred
 
 from crawler.render.browser import Browser, BrowserUnavailable, ChallengeNotCleared, RenderFailed
 from crawler.render.challenge import script_challenge
-from crawler.render.jar import SiteCookieJar, site_of
+from crawler.render.jar import SharedPasses, SiteCookieJar, site_of
 from crawler.tally import SourceTally
 from pipeline.config import BrowserSettings
 
@@ -41,17 +43,22 @@ class BrowserCouldNotRender(IgnoreRequest):
 
 
 class BrowserMiddleware:
-    def __init__(self, crawler: Crawler, settings: BrowserSettings):
+    def __init__(self, crawler: Crawler, settings: BrowserSettings, shared: SharedPasses | None = None):
         self.crawler = crawler
         self.settings = settings
         self.browser = Browser(settings)
-        self.jar = SiteCookieJar()
+        self.jar = SiteCookieJar(shared)
         self._clearing: dict[str, asyncio.Lock] = {}  # site -> held while the browser clears it
         self._uncleared: Counter[str] = Counter()  # site -> its pages that did not clear in time
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserMiddleware:
-        middleware = cls(crawler, crawler.settings["HITMON_SETTINGS"].browser)
+        shared = None
+        if crawler.settings.get("HITMON_WORKER_ID") is not None:  # a distributed worker
+            from crawler.redis_scheduler import crawler_frontier
+
+            shared = crawler_frontier(crawler.settings)
+        middleware = cls(crawler, crawler.settings["HITMON_SETTINGS"].browser, shared)
         crawler.signals.connect(middleware.close_browser, signal=signals.spider_closed)
         return middleware
 

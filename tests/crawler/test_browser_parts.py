@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.render.challenge import script_challenge
-from crawler.render.jar import SiteCookieJar, site_of
+from crawler.render.jar import SiteCookieJar, SitePass, site_of
 from tests.crawler.challenge_site import challenge_page
 from tests.crawler.fault_site import CHALLENGE_PAGE, VERIFY_PAGE, article
 
@@ -58,3 +58,36 @@ def test_the_jar_keeps_one_pass_per_site_and_counts_clearings() -> None:
     assert jar.get("http://www.nhc.gov.cn:8080/a.html") is None  # another port too
     assert jar.update("http://www.nhc.gov.cn/d.html", {"__jsl_clearance_s": "3c4d"}, "Chrome/1").version == 2
     assert site_of("http://www.nhc.gov.cn/x?y=1") == "http://www.nhc.gov.cn"
+
+
+class SharedStore:
+    """The frontier's two pass methods over a dict (tests/crawler/test_distributed_frontier.py has Redis)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def site_pass(self, site: str) -> bytes | None:
+        return self.kept.get(site)
+
+    def keep_site_pass(self, site: str, data: bytes) -> None:
+        self.kept[site] = data
+
+
+def test_jars_of_two_workers_share_the_newest_pass() -> None:
+    store = SharedStore()
+    one, two = SiteCookieJar(store), SiteCookieJar(store)
+    assert two.get("http://www.nhc.gov.cn/a.html") is None
+    first = one.update("http://www.nhc.gov.cn/a.html", {"__jsl_clearance_s": "1a2b"}, "Chrome/1")
+    assert two.get("http://www.nhc.gov.cn/b.html") == first  # cleared by one, used by two
+    # Two meets the next challenge and clears it again: one picks the newer pass up.
+    again = two.update("http://www.nhc.gov.cn/c.html", {"__jsl_clearance_s": "3c4d"}, "Chrome/1")
+    assert again.version == 2 and one.get("http://www.nhc.gov.cn/d.html") == again
+
+
+def test_a_shared_value_that_is_no_pass_is_ignored() -> None:
+    store = SharedStore()
+    jar = SiteCookieJar(store)
+    jar.update("http://www.nhc.gov.cn/a.html", {"sid": "x"}, "Chrome/1")
+    store.kept["http://www.nhc.gov.cn"] = b"not json"  # a key left by something else
+    assert jar.get("http://www.nhc.gov.cn/b.html") == SitePass({"sid": "x"}, "Chrome/1", 1)
+    assert SitePass.from_bytes(b'{"cookies": {}}') is None

@@ -11,7 +11,7 @@ import redis
 from click.testing import CliRunner
 from scrapy import Request
 
-from crawler.redis_frontier import BloomShape, Frontier
+from crawler.redis_frontier import PASS_TTL, BloomShape, Frontier
 from crawler.redis_scheduler import SLOT, DomainSlotMiddleware, decode_request, encode_request
 from hitmon.cli.commands_distributed import worker
 
@@ -167,6 +167,16 @@ def test_robots_txt_is_kept_for_the_crawl(redis_url: str, redis_prefix: str) -> 
     assert two.robots("a.test") == b"User-agent: *\nDisallow: /private/\n"
     one.reset()  # a new crawl fetches it again
     assert two.robots("a.test") is None
+
+
+def test_a_site_pass_is_kept_for_every_worker_for_an_hour(redis_url: str, redis_prefix: str) -> None:
+    one, two = frontier(redis_url, redis_prefix, "one"), frontier(redis_url, redis_prefix, "two")
+    assert two.site_pass("http://www.nhc.gov.cn") is None
+    one.keep_site_pass("http://www.nhc.gov.cn", b'{"cookies": {"__jsl_clearance_s": "1a2b"}}')
+    assert two.site_pass("http://www.nhc.gov.cn") == b'{"cookies": {"__jsl_clearance_s": "1a2b"}}'
+    assert two.site_pass("http://www.nhc.gov.cn:8080") is None
+    ttl = one.client.ttl(f"{redis_prefix}:pass:http://www.nhc.gov.cn")
+    assert 3500 < ttl <= PASS_TTL == 3600
 
 
 def test_a_frontier_entry_starts_with_the_requests_host() -> None:
