@@ -14,7 +14,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,17 @@ class DistributedSpider(SourcesSpider):
     def __init__(self, plan: SpiderPlan, **kwargs: Any):
         super().__init__(plan, **kwargs)
         self.leases: dict[str, bytes] = {}  # article URL -> its request's lease, acked once stored
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """Nothing: a worker starting queues no start requests, the seeding does (``seed_frontier``).
+        Otherwise each worker that starts (a service at boot) would begin a crawl of every source."""
+        return
+        yield
+
+    async def seeds(self) -> AsyncIterator[scrapy.Request]:
+        """The start requests of the planned sources, for ``seed_frontier``."""
+        async for request in super().start():
+            yield request
 
     @property
     def frontier(self) -> Frontier:
@@ -241,7 +252,7 @@ def seed_frontier(settings: Settings, source_names: list[str] | None = None) -> 
 
 
 async def _start_requests(spider: DistributedSpider) -> list[scrapy.Request]:
-    return [request async for request in spider.start()]
+    return [request async for request in spider.seeds()]
 
 
 def wait_drained(settings: Settings, timeout: float, poll: float = 1.0) -> DistributedReport:

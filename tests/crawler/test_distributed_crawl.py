@@ -174,6 +174,21 @@ def test_three_workers_fetch_and_store_every_sample_article_once(
     assert sum(run.stats["new_articles"] for run in runs) == total
 
 
+def test_a_worker_that_starts_begins_no_crawl(
+    postgres_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
+) -> None:
+    """Only the seeding queues start requests: a worker started as a service at boot waits for it."""
+    env = environment(postgres_url, redis_url, redis_prefix)
+    with serve_sample_site() as site:
+        prepare(env, sources_yaml(site.base_url), tmp_path)
+        with workers(env, 1, tmp_path) as started:
+            finish(started, tmp_path)  # idle for IDLE_TIMEOUT seconds, then it stops
+        assert site.requests.records() == []
+    assert stored_articles(postgres_url) == (0, 0)
+    assert [(run.trigger, run.status) for run in worker_runs(postgres_url)] == [("worker", "finished")]
+    assert redis.Redis.from_url(redis_url).exists(f"{redis_prefix}:frontier", f"{redis_prefix}:seen") == 0
+
+
 def test_a_killed_worker_loses_and_duplicates_nothing_on_a_generated_site(
     postgres_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
 ) -> None:
