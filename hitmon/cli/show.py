@@ -17,10 +17,14 @@ def local_time(moment: datetime | None, timezone: str) -> str:
 
 
 def candidates_table(candidates: list[Candidate], timezone: str, title: str) -> Table:
-    table = Table("id", "score", "status", "published", "media", "title", "reprints", "matched", title=title)
+    """``prob``: the learned probability the week is ranked by (blank where stage 2 did not score the item);
+    ``score``: the rules' score."""
+    columns = ("id", "prob", "score", "status", "published", "media", "title", "reprints", "matched")
+    table = Table(*columns, title=title)
     for c in candidates:
         table.add_row(
             str(c.id),
+            "" if c.probability is None else f"{c.probability:.0%}",
             f"{c.score:.1f}",
             c.status + (f" #{c.position}" if c.position else ""),
             local_time(c.published_at, timezone),

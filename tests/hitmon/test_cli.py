@@ -132,6 +132,8 @@ def test_review_and_export_through_the_cli(sqlite_url: str, tmp_path: Path) -> N
     # whether only the feed entry's title is known
     assert set(rows[0]) == contract | {"rank_score", "probability", "title_only"}
     assert rows[0]["published_at"] == "2018-04-23T02:00:00+00:00"
+    table = run(sqlite_url, "candidates", "--week", "2018-W17").output
+    assert "prob" in table.splitlines()[2] and "9.0" in table  # the probability's column, blank here
     assert run(sqlite_url, "review", "accept", str(a), str(b)).exit_code == 0
     assert run(sqlite_url, "review", "order", str(b), str(a)).exit_code == 0
     summary = tmp_path / "summary.txt"

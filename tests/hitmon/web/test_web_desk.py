@@ -167,3 +167,22 @@ def test_a_big_week_is_paged_filtered_by_status_and_searched_in_the_text(
     assert f'id="c{ids[0]}"' in client.get(HERE + "&status=accepted").text
     found = client.get(HERE + "&q=正文7。&status=all").text
     assert len(re.findall(r'<tr class="\w+" data-id=', found)) == 1  # in the text, not the title
+
+
+def test_the_week_shows_the_probability_it_is_ranked_by_with_the_rule_score_beside_it(
+    editor: tuple[TestClient, str], engine: Engine, articles: tuple[int, ...]
+) -> None:
+    (learned,) = store(engine, record(200, 24, score=4.0, title="第200篇 互联网医院", probability=0.42))
+    client, _ = editor
+    page = client.get(HERE + "&status=all").text
+
+    def relevance_cell(article_id: int) -> tuple[str, str]:
+        cell = rf'data-id="{article_id}".*?data-testid="relevance" title="([^"]*)">([^<]*)<'
+        row = re.search(cell, page, re.S)
+        assert row is not None
+        return row.group(1), row.group(2)
+
+    hint, shown = relevance_cell(learned)
+    assert shown == "42%" and hint.startswith("概率 0.420，规则得分 4.00，排序分")
+    hint, shown = relevance_cell(articles[0])  # stage 2 never scored it: the rules' score
+    assert shown == "9.0" and hint.startswith("规则得分 9.00")
