@@ -33,7 +33,13 @@ def last_run(engine: Engine) -> tuple[str, str, str | None]:
 
 
 def test_the_digest_lists_the_week_top_candidates_to_the_editor(engine: Engine) -> None:
-    store(engine, record(1, 23, score=4.0), record(2, 24, score=9.0), record(3, 25, score=6.0), record(4, 16))
+    store(
+        engine,
+        record(1, 23, score=4.0),
+        record(2, 24, score=9.0, probability=0.973),
+        record(3, 25, score=6.0),  # scored before the learned stage: its rules' score
+        record(4, 16),
+    )
     with WebhookReceiver() as robot:
         ctx = context(engine, robot.url(), digest_size=2, review_url="https://hitmon.example/review")
         assert run_job(ctx, "digest", trigger="once") == "finished"
@@ -41,7 +47,7 @@ def test_the_digest_lists_the_week_top_candidates_to_the_editor(engine: Engine) 
     assert content.splitlines() == [
         "### hitmon：本周候选已就绪（2018-W17）",
         "共 3 条候选，前 2 条：",
-        "1. 第2篇 电子病历（HIT前哨网）2018-04-24 分数 9",
+        "1. 第2篇 电子病历（HIT前哨网）2018-04-24 相关度 97%",
         "2. 第3篇 电子病历（HIT前哨网）2018-04-25 分数 6",
         "审阅：https://hitmon.example/review",
     ]

@@ -43,9 +43,15 @@ def candidates_ready(
     for number, candidate in enumerate(candidates[:size], start=1):
         day = local_date(candidate.published_at, timezone).isoformat() if candidate.published_at else ""
         reprints = f"，转载 {candidate.reprints}" if candidate.reprints else ""
-        lines.append(
-            f"{number}. {candidate.title}（{candidate.media}）{day} 分数 {candidate.score:g}{reprints}"
-        )
+        shown = f"{candidate.title}（{candidate.media}）{day} {_relevance(candidate)}{reprints}"
+        lines.append(f"{number}. {shown}")
     if review_url:
         lines.append(f"审阅：{review_url}")
     return Alert("candidates_ready", f"{PREFIX}：本周候选已就绪（{week}）", tuple(lines))
+
+
+def _relevance(candidate: Candidate) -> str:
+    """The learned probability the week is ranked by, as the week page shows it; else the rules' score."""
+    if candidate.probability is None:
+        return f"分数 {candidate.score:g}"
+    return f"相关度 {candidate.probability:.0%}"
