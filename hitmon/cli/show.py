@@ -24,7 +24,7 @@ def candidates_table(candidates: list[Candidate], timezone: str, title: str) -> 
     for c in candidates:
         table.add_row(
             str(c.id),
-            "" if c.probability is None else f"{c.probability:.0%}",
+            "" if c.percent is None else f"{c.percent}%",
             f"{c.score:.1f}",
             c.status + (f" #{c.position}" if c.position else ""),
             local_time(c.published_at, timezone),

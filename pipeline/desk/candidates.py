@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -36,6 +37,13 @@ class Candidate:
     version: int = 0  # of the decision's review row (0: never reviewed); forms send it back
     title_only: bool = False  # only the feed entry's title and link: the page could not be read (yet)
     probability: float | None = None  # the learned stage's (pipeline.stages.relevance.learned)
+
+    @property
+    def percent(self) -> int | None:
+        """The probability in whole percent, rounded down, as the week page, the table and the digest show
+        it: 0.998 is 99, not a certain-looking 100."""
+        # rounded first: 0.29 * 100 is 28.999999999999996 in floating point
+        return None if self.probability is None else math.floor(round(self.probability * 100, 6))
 
     def as_json(self) -> dict[str, object]:
         published = self.published_at.isoformat() if self.published_at else None

@@ -52,6 +52,4 @@ def candidates_ready(
 
 def _relevance(candidate: Candidate) -> str:
     """The learned probability the week is ranked by, as the week page shows it; else the rules' score."""
-    if candidate.probability is None:
-        return f"分数 {candidate.score:g}"
-    return f"相关度 {candidate.probability:.0%}"
+    return f"分数 {candidate.score:g}" if candidate.percent is None else f"相关度 {candidate.percent}%"

@@ -9,7 +9,7 @@ from models.db import session_factory, session_scope
 from models.schema import Article, Story
 from pipeline.config import Settings
 from pipeline.desk import review
-from pipeline.desk.candidates import weekly_candidates
+from pipeline.desk.candidates import Candidate, weekly_candidates
 from pipeline.desk.issues import plan_issue, record_issue
 from pipeline.errors import HitmonError
 from pipeline.weeks import IsoWeek
@@ -134,3 +134,28 @@ def test_the_editor_model_moves_only_the_listed_candidates(engine: Engine) -> No
     assert moved[unlisted] == plain[unlisted]  # liked by the editor model, but never asked
     assert moved[listed] == pytest.approx(plain[listed] - 2.4, abs=0.01)  # leaning 0.1 of weight 6
     assert editor.asked == 1
+
+
+@pytest.mark.parametrize(
+    ("probability", "percent"), [(None, None), (0.29, 29), (0.42, 42), (0.998, 99), (1.0, 100), (0.0, 0)]
+)
+def test_the_probability_is_shown_in_whole_percent_rounded_down(
+    probability: float | None, percent: int | None
+) -> None:
+    candidate = Candidate(
+        id=1,
+        title="第1篇 电子病历",
+        media="HIT前哨网",
+        published_at=None,
+        url="http://127.0.0.1:1/hit/1.html",
+        score=1.0,
+        rank_score=1.0,
+        flagged=True,
+        matched=(),
+        reprints=0,
+        status="pending",
+        position=None,
+        source=None,
+        probability=probability,
+    )
+    assert candidate.percent == percent
